@@ -1,0 +1,266 @@
+"""The `advocacy-ld` command: thin, it parses options and calls the layers below."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from advocacy_ld import __version__
+from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordError
+from advocacy_ld.model import load_model
+from advocacy_ld.model.namespaces import CONTEXT_IRI
+from advocacy_ld.records.identity import RecordIdentifier
+from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker, load_records
+from advocacy_ld.records.parsing import ParseOptions
+from advocacy_ld.records.reading import RecordCandidate, collect_files, read_record_file
+from advocacy_ld.settings import Settings
+from advocacy_ld.store import ExportFormat, OxigraphStore, open_store
+
+app = typer.Typer(
+    help="Publish advocacy documents as linked data: validate, load, query and export records.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_INVALID = 1
+EXIT_INPUT = 2
+PROGRESS_THRESHOLD = 5
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class DumpFormat(StrEnum):
+    nquads = "nquads"
+    trig = "trig"
+    turtle = "turtle"
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@contextmanager
+def _opened_store(settings: Settings) -> Iterator[OxigraphStore]:
+    store = open_store(settings.store, settings.store_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _parse_options(settings: Settings) -> ParseOptions:
+    model = load_model()
+    return ParseOptions(
+        base_iri=f"{settings.base_uri}/",
+        context=model.context,
+        context_iris=frozenset({CONTEXT_IRI, f"{settings.base_uri}/context.jsonld"}),
+    )
+
+
+def _read_all(paths: list[Path], settings: Settings) -> list[RecordCandidate]:
+    """Parse every file first: one malformed file stops everything before anything is stored."""
+    options = _parse_options(settings)
+    ids = RecordIdentifier(settings.base_uri)
+    candidates: list[RecordCandidate] = []
+    failures: list[str] = []
+    try:
+        files = collect_files(paths)
+    except FileNotFoundError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    for path in files:
+        try:
+            candidates.append(read_record_file(path, options, ids))
+        except (InputError, RecordError) as error:
+            failures.append(str(error))
+    seen: dict[str, str] = {}
+    for candidate in candidates:
+        if candidate.id.iri in seen:
+            failures.append(
+                f"{candidate.source}: record {candidate.id.iri} is also in {seen[candidate.id.iri]}"
+            )
+        seen[candidate.id.iri] = candidate.source
+    if failures:
+        for failure in failures:
+            err.print(failure, markup=False)
+        err.print(f"{len(failures)} file(s) could not be read; nothing was changed.")
+        raise typer.Exit(EXIT_INPUT)
+    return candidates
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Settings come from ADVOCACY_LD_* variables (DATA, BASE_URI, STORE)."""
+    if version:
+        out.print(f"advocacy-ld {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Record files or folders to validate.")],
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print each report.")
+    ] = ReportFormat.text,
+) -> None:
+    """Validate records against the shapes; exit 0 when none has a violation, 1 when any has."""
+    settings = _settings()
+    candidates = _read_all(files, settings)
+    checker = RecordChecker(load_model(), None)
+    reports = [checker.check(c, candidates) for c in candidates]
+    if output_format is ReportFormat.json:
+        import json
+
+        out.print_json(json.dumps([r.to_json() for r in reports], ensure_ascii=False))
+    else:
+        for report in reports:
+            text = report.to_text() if output_format is ReportFormat.text else report.to_turtle()
+            out.print(text, markup=False, highlight=False)
+    if any(not r.conforms for r in reports):
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Record files or folders to load.")],
+) -> None:
+    """Validate and load records, each atomically; refuse invalid ones and print their reports."""
+    settings = _settings()
+    candidates = _read_all(paths, settings)
+    with _opened_store(settings) as store:
+        checker = RecordChecker(load_model(), store)
+        if len(candidates) > PROGRESS_THRESHOLD:
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("Loading records", total=len(candidates))
+
+                def advance(_: LoadOutcome) -> None:
+                    progress.advance(task)
+
+                outcomes = load_records(candidates, checker, store, advance)
+        else:
+            outcomes = load_records(candidates, checker, store)
+    invalid = [o for o in outcomes if o.status is LoadStatus.INVALID]
+    for outcome in invalid:
+        err.print(f"refused {outcome.source}:", markup=False)
+        err.print(outcome.report.to_text(), markup=False, highlight=False)
+    counts = {s: sum(1 for o in outcomes if o.status is s) for s in LoadStatus}
+    out.print(
+        f"{counts[LoadStatus.STORED]} stored, {counts[LoadStatus.UNCHANGED]} unchanged, "
+        f"{counts[LoadStatus.INVALID]} refused"
+    )
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def export(
+    output_format: Annotated[DumpFormat, typer.Option("--format")] = DumpFormat.nquads,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write every record: N-Quads or TriG keep the record graphs; Turtle merges them."""
+    export_format = ExportFormat[output_format.name.upper()]
+    with _opened_store(_settings()) as store:
+        if output is None:
+            store.export(sys.stdout.buffer, export_format)
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as handle:
+                store.export(handle, export_format)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL 1.1 query.")],
+    output_format: Annotated[QueryFormat, typer.Option("--format")] = QueryFormat.table,
+) -> None:
+    """Run a SPARQL query over every record (the default graph is their union)."""
+    with _opened_store(_settings()) as store:
+        try:
+            result = store.query(sparql)
+            _print_result(result, output_format)
+        except QueryError as error:
+            err.print(str(error), markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+
+
+def _print_result(result: object, output_format: QueryFormat) -> None:
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+    elif isinstance(result, ox.QueryTriples):
+        ox.serialize(result, sys.stdout.buffer, format=ox.RdfFormat.TURTLE)
+    elif isinstance(result, ox.QuerySolutions):
+        if output_format is QueryFormat.table:
+            variables = [v.value for v in result.variables]
+            table = Table(*variables)
+            for solution in result:
+                table.add_row(*(_cell(solution[v]) for v in variables))
+            out.print(table)
+        else:
+            results_format = (
+                ox.QueryResultsFormat.CSV
+                if output_format is QueryFormat.csv
+                else ox.QueryResultsFormat.JSON
+            )
+            result.serialize(sys.stdout.buffer, format=results_format)
+        sys.stdout.buffer.flush()
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = getattr(term, "value", None)
+    return str(value) if value is not None else str(term)
+
+
+@app.command()
+def stats() -> None:
+    """How many records and triples the store holds, by kind."""
+    settings = _settings()
+    ids = RecordIdentifier(settings.base_uri)
+    with _opened_store(settings) as store:
+        records = store.record_iris()
+        by_kind: dict[str, int] = {}
+        for iri in records:
+            record = ids.parse(iri)
+            kind = record.kind if record else "other"
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+        table = Table("kind", "records")
+        for kind, count in sorted(by_kind.items()):
+            table.add_row(kind, str(count))
+        out.print(table)
+        out.print(f"{len(records)} records, {store.triple_count()} triples")
+
+
+def main() -> None:
+    """Console-script entry point: library errors become a message and exit status 2."""
+    try:
+        app()
+    except AdvocacyLDError as error:
+        err.print(str(error), markup=False)
+        sys.exit(EXIT_INPUT)

@@ -1,0 +1,89 @@
+"""The library's one exception tree.
+
+Every error a caller can act on is an `AdvocacyLDError` carrying data, not only a message, so the
+CLI and the web layer can map it to an exit code or an HTTP status without parsing text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocacy_ld.validation.report import ValidationReport
+
+
+class AdvocacyLDError(Exception):
+    """Base of every error raised on purpose by advocacy-ld."""
+
+
+class InputError(AdvocacyLDError):
+    """The input could not be read as RDF; nothing was stored."""
+
+
+@dataclass
+class SyntaxErrorLocation:
+    """Where in a document the parser stopped (1-based line and column)."""
+
+    line: int | None
+    column: int | None
+
+
+class RDFSyntaxError(InputError):
+    """Malformed Turtle, JSON-LD, N-Triples or RDF/XML."""
+
+    def __init__(self, source: str, reason: str, line: int | None, column: int | None) -> None:
+        self.source = source
+        self.reason = reason
+        self.location = SyntaxErrorLocation(line, column)
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """Render as `file:line:column: reason`, the form editors jump to."""
+        where = self.source
+        if self.location.line is not None:
+            where += f":{self.location.line}"
+            if self.location.column is not None:
+                where += f":{self.location.column}"
+        return f"{where}: {self.reason}"
+
+
+class UnsupportedFormatError(InputError):
+    """The media type or file extension names no RDF syntax we read."""
+
+
+class RemoteContextRefusedError(InputError):
+    """A JSON-LD document names a context we would have to fetch; we never fetch."""
+
+    def __init__(self, source: str, context: str) -> None:
+        self.source = source
+        self.context = context
+        super().__init__(
+            f"{source}: refusing remote JSON-LD context {context!r}; only the project context "
+            "is resolved (locally) and inline contexts are accepted"
+        )
+
+
+class UnsafeInputError(InputError):
+    """The document uses a feature we refuse (XML DOCTYPE or entity declarations)."""
+
+
+class RecordError(AdvocacyLDError):
+    """A graph does not form a record: no root, several roots, or IRIs outside the base."""
+
+
+class RecordInvalidError(AdvocacyLDError):
+    """A record breaks the shapes (at least one sh:Violation); it was not stored."""
+
+    def __init__(self, record: str, report: ValidationReport) -> None:
+        self.record = record
+        self.report = report
+        super().__init__(f"{record}: {report.violation_count} violation(s) of the shapes")
+
+
+class StoreError(AdvocacyLDError):
+    """The store refused or failed an operation."""
+
+
+class QueryError(AdvocacyLDError):
+    """A SPARQL query could not be parsed or evaluated."""

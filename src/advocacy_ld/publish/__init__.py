@@ -1,0 +1,1 @@
+"""Representations of graphs: Turtle, JSON-LD (project context), N-Triples, RDF/XML."""

@@ -1,0 +1,1 @@
+"""Records: reading, identifying, validating and loading record graphs."""

@@ -1,0 +1,72 @@
+"""The `Store` protocol: what the rest of the code needs from a quad store.
+
+Small on purpose, so a remote SPARQL 1.1 server (Protocol + Graph Store Protocol) can implement
+it too (DESIGN.md §8). One record is one named graph; every write of a record is atomic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import BinaryIO, Protocol
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class ExportFormat(Enum):
+    """Dump formats; Turtle merges every record graph into one graph."""
+
+    NQUADS = ("nquads", ox.RdfFormat.N_QUADS)
+    TRIG = ("trig", ox.RdfFormat.TRIG)
+    TURTLE = ("turtle", ox.RdfFormat.TURTLE)
+
+    @property
+    def label(self) -> str:
+        return self.value[0]
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        return self.value[1]
+
+
+class Store(Protocol):
+    """A dataset of record graphs."""
+
+    def put_record(self, iri: str, graph: Graph) -> bool:
+        """Replace the record's graph atomically; False when it already held the same graph."""
+        ...
+
+    def remove_record(self, iri: str) -> bool:
+        """Drop the record's graph; False when there was none."""
+        ...
+
+    def get_record(self, iri: str) -> Graph | None:
+        """The record's graph, or None."""
+        ...
+
+    def record_iris(self) -> list[str]:
+        """Every record graph's IRI, sorted."""
+        ...
+
+    def types_of(self, iris: Iterable[str]) -> Graph:
+        """The `rdf:type` triples the store holds for these IRIs, from any record."""
+        ...
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a read-only SPARQL query; the default graph is the union of all records."""
+        ...
+
+    def export(self, output: BinaryIO, export_format: ExportFormat) -> None:
+        """Write every record to `output`."""
+        ...
+
+    def triple_count(self) -> int:
+        """How many triples all record graphs hold together."""
+        ...
+
+    def close(self) -> None:
+        """Release the store (flush, unlock)."""
+        ...

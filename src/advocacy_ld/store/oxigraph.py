@@ -1,0 +1,112 @@
+"""The embedded store: pyoxigraph, on disk by default, in memory for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from advocacy_ld.errors import QueryError, StoreError
+from advocacy_ld.model.namespaces import bind_prefixes
+from advocacy_ld.store.base import ExportFormat, QueryResult
+from advocacy_ld.store.terms import graph_to_ntriples, triples_to_graph
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+class OxigraphStore:
+    """A `Store` over one pyoxigraph `Store` (RocksDB on disk, or memory)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+        self.path = path
+
+    def put_record(self, iri: str, graph: Graph) -> bool:
+        existing = self.get_record(iri)
+        if existing is not None and isomorphic(existing, graph):
+            return False
+        name = ox.NamedNode(iri)
+        triples = graph_to_ntriples(graph)
+        # One SPARQL Update is one transaction in Oxigraph: readers see the old graph or the
+        # new one, never a mix, and a crash leaves one or the other.
+        self._store.update(
+            f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}"
+        )
+        return True
+
+    def remove_record(self, iri: str) -> bool:
+        name = ox.NamedNode(iri)
+        if not self._store.contains_named_graph(name):
+            return False
+        self._store.remove_graph(name)
+        return True
+
+    def get_record(self, iri: str) -> Graph | None:
+        name = ox.NamedNode(iri)
+        if not self._store.contains_named_graph(name):
+            return None
+        return triples_to_graph(
+            self._store.quads_for_pattern(None, None, None, name), bind_prefixes(Graph())
+        )
+
+    def record_iris(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def types_of(self, iris: Iterable[str]) -> Graph:
+        types = Graph()
+        for iri in set(iris):
+            triples_to_graph(
+                self._store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, None), types
+            )
+        return types
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            result: QueryResult = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except OSError as error:
+            raise QueryError(f"SPARQL evaluation failed: {error}") from None
+        return result
+
+    def export(self, output: BinaryIO, export_format: ExportFormat) -> None:
+        if export_format is ExportFormat.TURTLE:
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            )
+            ox.serialize(triples, output, format=ox.RdfFormat.TURTLE)
+            return
+        quads = (
+            q
+            for q in self._store.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+        ox.serialize(quads, output, format=export_format.rdf_format)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store
+
+
+def open_store(kind: str, path: Path) -> OxigraphStore:
+    """Open the store named by the `store` setting."""
+    if kind == "memory":
+        return OxigraphStore()
+    if kind == "oxigraph":
+        path.mkdir(parents=True, exist_ok=True)
+        return OxigraphStore(path)
+    raise StoreError(f"unknown store '{kind}': expected 'oxigraph' or 'memory'")

@@ -1,0 +1,62 @@
+"""Convert terms between rdflib (small graphs, pySHACL, serializers) and pyoxigraph (the store)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+RDFLibTerm = URIRef | BNode | Literal
+
+
+def to_rdflib(term: object) -> RDFLibTerm:
+    """One pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _subject(term: Node) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not a subject: {term!r}")
+
+
+def _object(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return _subject(term)
+
+
+def triples_to_graph(triples: Iterable[ox.Triple | ox.Quad], graph: Graph | None = None) -> Graph:
+    """Collect pyoxigraph triples (or quads, graph ignored) into an rdflib graph."""
+    target = graph if graph is not None else Graph()
+    for t in triples:
+        target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return target
+
+
+def graph_to_triples(graph: Graph) -> Iterator[ox.Triple]:
+    """An rdflib graph as pyoxigraph triples."""
+    for s, p, o in graph:
+        yield ox.Triple(_subject(s), ox.NamedNode(str(p)), _object(o))
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    """An rdflib graph serialized by pyoxigraph as N-Triples (fast, and valid SPARQL data)."""
+    data = ox.serialize(graph_to_triples(graph), format=ox.RdfFormat.N_TRIPLES)
+    return data.decode("utf-8") if data is not None else ""
