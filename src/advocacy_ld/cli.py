@@ -17,7 +17,7 @@ from rich.table import Table
 
 from advocacy_ld import __version__
 from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordError
-from advocacy_ld.model import load_model
+from advocacy_ld.model import load_context, load_model
 from advocacy_ld.model.namespaces import CONTEXT_IRI
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker, load_records
@@ -71,10 +71,9 @@ def _opened_store(settings: Settings) -> Iterator[OxigraphStore]:
 
 
 def _parse_options(settings: Settings) -> ParseOptions:
-    model = load_model()
     return ParseOptions(
         base_iri=f"{settings.base_uri}/",
-        context=model.context,
+        context=load_context(),
         context_iris=frozenset({CONTEXT_IRI, f"{settings.base_uri}/context.jsonld"}),
     )
 

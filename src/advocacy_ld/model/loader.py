@@ -53,14 +53,22 @@ def _parse_files(paths: list[Path]) -> Graph:
 
 
 @cache
+def load_context() -> dict[str, Any]:
+    """The JSON-LD context document; all that reading JSON-LD input needs."""
+    context: dict[str, Any] = json.loads(
+        (ontology_dir() / "context.jsonld").read_text(encoding="utf-8")
+    )
+    return context
+
+
+@cache
 def load_model() -> Model:
     """Parse the model files; cached so every record's validation reuses the same graphs."""
     onto = ontology_dir()
     shapes = shapes_dir()
-    context = json.loads((onto / "context.jsonld").read_text(encoding="utf-8"))
     return Model(
         ontology=_parse_files([onto / "advocacy.ttl", onto / "alignments.ttl"]),
         vocabularies=_parse_files(sorted((onto / "vocab").glob("*.ttl"))),
         shapes=_parse_files([shapes / "core.ttl", shapes / "recommended.ttl"]),
-        context=context,
+        context=load_context(),
     )

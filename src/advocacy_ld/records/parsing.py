@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.parsers import expat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -96,7 +97,10 @@ def parse_document(data: bytes, syntax: RDFSyntax, source: str, options: ParseOp
         )
         graph = triples_to_graph(quads, bind_prefixes(Graph()))
     except SyntaxError as error:
-        raise _syntax_error(source, error) from None
+        located = _syntax_error(source, error)
+        if located.location.line is None and syntax is RDFSyntax.RDF_XML:
+            located = _locate_xml_error(data, source, located)
+        raise located from None
     except UnicodeDecodeError as error:
         raise RDFSyntaxError(source, f"not valid UTF-8 ({error.reason})", None, None) from None
     return graph
@@ -117,6 +121,16 @@ def _inline_jsonld_contexts(data: bytes, source: str, options: ParseOptions) -> 
     resolved = inline_contexts(document, options.context, source, options.context_iris)
     # Keep the caller's bytes when nothing was inlined, so parser locations stay theirs.
     return data if resolved == document else json.dumps(resolved).encode("utf-8")
+
+
+def _locate_xml_error(data: bytes, source: str, error: RDFSyntaxError) -> RDFSyntaxError:
+    """The RDF/XML parser gives no position; expat finds it (no DOCTYPE reaches here)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as xml_error:
+        return RDFSyntaxError(source, error.reason, xml_error.lineno, xml_error.offset + 1)
+    return error
 
 
 def _syntax_error(source: str, error: SyntaxError) -> RDFSyntaxError:
