@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from xml.parsers import expat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import Graph
