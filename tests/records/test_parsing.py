@@ -122,7 +122,7 @@ def context_server() -> Iterator[tuple[str, list[str]]]:
     """A real HTTP server on 127.0.0.1 that serves a context and records every request."""
     _CountingHandler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/context.jsonld", _CountingHandler.requests
     server.shutdown()

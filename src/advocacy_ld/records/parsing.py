@@ -20,7 +20,7 @@ from rdflib import Graph
 from advocacy_ld.errors import RDFSyntaxError, UnsafeInputError, UnsupportedFormatError
 from advocacy_ld.model.context import inline_contexts
 from advocacy_ld.model.namespaces import bind_prefixes
-from advocacy_ld.store.terms import triples_to_graph
+from advocacy_ld.store.terms import canonical_literals, triples_to_graph
 
 
 class RDFSyntax(Enum):
@@ -95,7 +95,7 @@ def parse_document(data: bytes, syntax: RDFSyntax, source: str, options: ParseOp
             base_iri=options.base_iri,
             without_named_graphs=True,
         )
-        graph = triples_to_graph(quads, bind_prefixes(Graph()))
+        graph = triples_to_graph(canonical_literals(quads), bind_prefixes(Graph()))
     except SyntaxError as error:
         located = _syntax_error(source, error)
         if located.location.line is None and syntax is RDFSyntax.RDF_XML:

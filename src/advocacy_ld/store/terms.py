@@ -64,3 +64,15 @@ def graph_to_ntriples(graph: Graph) -> str:
     """An rdflib graph serialized by pyoxigraph as N-Triples (fast, and valid SPARQL data)."""
     data = ox.serialize(graph_to_triples(graph), format=ox.RdfFormat.N_TRIPLES)
     return data.decode("utf-8") if data is not None else ""
+
+
+def canonical_literals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads as the store will keep them.
+
+    Oxigraph stores literal values, not lexical forms: "05"^^xsd:int comes back as
+    "5"^^xsd:integer, xsd:dateTimeStamp as xsd:dateTime. Passing each document through an
+    in-memory store first means we validate, compare and publish exactly what is stored.
+    """
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return list(scratch.quads_for_pattern(None, None, None))

@@ -39,7 +39,11 @@ def validate_record(
         inplace=True,
         allow_warnings=True,
     )
-    return ValidationReport(record=name, results=tuple(_results(results_graph)))
+    # The vocabularies and the linked entities' types are context, not the record: results about
+    # them belong to their own records' validations.
+    own = {term_text(s) for s in record.subjects()}
+    results = [r for r in _results(results_graph) if r.focus_node in own]
+    return ValidationReport(record=name, results=tuple(results))
 
 
 def _results(results: Graph) -> list[ValidationResult]:

@@ -1,0 +1,166 @@
+"""The command line, run as a user runs it: exit codes, reports, and an untouched store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advocacy_ld.cli import app
+
+from .conftest import EXAMPLES
+
+runner = CliRunner()
+SEDNAYA = EXAMPLES / "sednaya" / "statement.ttl"
+AUTHORITIES = EXAMPLES / "authorities"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"ADVOCACY_LD_DATA": str(tmp_path / "data"), "ADVOCACY_LD_STORE": "oxigraph"}
+
+
+def invoke(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def export(env: dict[str, str]) -> str:
+    code, out, _ = invoke(env, "export", "--format", "nquads")
+    assert code == 0
+    return out
+
+
+def test_help_is_there_for_every_command() -> None:
+    for command in ([], ["validate"], ["load"], ["export"], ["query"], ["stats"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0
+        assert "Usage" in result.stdout
+
+
+def test_validate_examples_exits_zero(env: dict[str, str]) -> None:
+    code, out, err = invoke(env, "validate", str(EXAMPLES))
+    assert code == 0, out + err
+    assert "does not conform" not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "turtle"])
+def test_validate_reports_violations_and_exits_one(
+    env: dict[str, str], tmp_path: Path, fmt: str
+) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        SEDNAYA.read_text(encoding="utf-8").replace(
+            'schema:datePublished "2018-12-25"^^xsd:date', 'schema:datePublished "25/12/2018"'
+        ),
+        encoding="utf-8",
+    )
+    assert "25/12/2018" in broken.read_text(encoding="utf-8")
+    code, out, _ = invoke(env, "validate", "--format", fmt, str(broken), str(AUTHORITIES))
+    assert code == 1
+    if fmt == "json":
+        reports = json.loads(out)
+        (bad,) = [r for r in reports if not r["conforms"]]
+        assert any(r["path"] == "https://schema.org/datePublished" for r in bad["results"])
+    elif fmt == "turtle":
+        assert "sh:ValidationReport" in out
+        assert "sh:conforms false" in out
+    else:
+        assert "datePublished" in out
+        assert "Violation" in out
+
+
+def test_load_examples_then_again_changes_nothing(env: dict[str, str]) -> None:
+    code, out, err = invoke(env, "load", str(EXAMPLES))
+    assert code == 0, out + err
+    assert "0 refused" in out
+    first = export(env)
+    code, out, _ = invoke(env, "load", str(EXAMPLES))
+    assert code == 0
+    assert out.startswith("0 stored")
+    assert export(env) == first
+
+
+def test_stats_and_query_after_loading(env: dict[str, str]) -> None:
+    invoke(env, "load", str(EXAMPLES))
+    code, out, _ = invoke(env, "stats")
+    assert code == 0
+    assert "statement" in out
+    assert "records" in out
+    sparql = (
+        "PREFIX adv: <https://w3id.org/advocacy-ld/ns#> "
+        "SELECT (COUNT(?d) AS ?n) WHERE { ?d a adv:AdvocacyDocument }"
+    )
+    code, out, _ = invoke(env, "query", sparql, "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == ["n", str(len(list(EXAMPLES.glob("*/statement.ttl"))))]
+    code, out, _ = invoke(env, "query", sparql, "--format", "json")
+    assert json.loads(out)["head"]["vars"] == ["n"]
+    code, out, err = invoke(env, "query", "SELECT WHERE {")
+    assert code == 2
+    assert "syntax" in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "location"),
+    [
+        (
+            "bad.ttl",
+            '@prefix s: <https://schema.org/> .\n<id/org/x> s:name "x" ;\n  s:y .\n',
+            ":3:",
+        ),
+        ("bad.jsonld", '{\n  "@id": "id/org/x",\n  "name": {"en": "x"},\n}\n', ":4:1:"),
+    ],
+)
+def test_malformed_file_gives_location_exit_two_and_store_unchanged(
+    env: dict[str, str], tmp_path: Path, name: str, content: str, location: str
+) -> None:
+    invoke(env, "load", str(EXAMPLES))
+    before = export(env)
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    code, _, err = invoke(env, "load", str(SEDNAYA), str(bad))
+    assert code == 2
+    assert f"{bad}{location}" in err
+    assert export(env) == before
+
+
+def test_invalid_record_is_refused_and_the_rest_loaded(env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    invalid = SEDNAYA.read_text(encoding="utf-8").replace(
+        'schema:headline "Atrocities', 'schema:alternativeHeadline "Atrocities'
+    )
+    assert "alternativeHeadline" in invalid
+    (folder / "statement.ttl").write_text(invalid, encoding="utf-8")
+    code, out, err = invoke(env, "load", str(folder), str(AUTHORITIES))
+    assert code == 1
+    assert "1 refused" in out
+    assert "headline" in err
+    _, out, _ = invoke(env, "stats")
+    assert "statement" not in out
+
+
+def test_export_to_a_file_in_every_format(env: dict[str, str], tmp_path: Path) -> None:
+    invoke(env, "load", str(EXAMPLES))
+    for fmt in ("nquads", "trig", "turtle"):
+        target = tmp_path / f"dump.{fmt}"
+        code, _, _ = invoke(env, "export", "--format", fmt, "--output", str(target))
+        assert code == 0
+        assert "sednaya" in target.read_text(encoding="utf-8")
+
+
+def test_console_script_maps_library_errors_to_exit_two(tmp_path: Path) -> None:
+    """The installed entry point, in its own process, as a user runs it."""
+    script = Path(sys.executable).with_name("advocacy-ld")
+    environment = {**os.environ, "ADVOCACY_LD_DATA": str(tmp_path), "ADVOCACY_LD_STORE": "nope"}
+    result = subprocess.run(
+        [str(script), "stats"], capture_output=True, text=True, env=environment, check=False
+    )
+    assert result.returncode == 2
+    assert "unknown store 'nope'" in result.stderr
