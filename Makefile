@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/advocacy-ld load examples
+	$(BIN)/advocacy-ld serve examples
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

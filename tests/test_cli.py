@@ -31,9 +31,14 @@ def invoke(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 def export(env: dict[str, str]) -> str:
-    code, out, _ = invoke(env, "export", "--format", "nquads")
+    """The public dataset and the archive (with its ledger), as N-Quads."""
+    code, public, _ = invoke(env, "export", "--format", "nquads")
     assert code == 0
-    return out
+    code, archive, _ = invoke(env, "export", "--format", "nquads", "--archive")
+    assert code == 0
+    assert "urn:advocacy-ld:ledger" in archive
+    assert "urn:advocacy-ld:ledger" not in public
+    return public + archive
 
 
 def test_help_is_there_for_every_command() -> None:

@@ -20,11 +20,12 @@ from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordEr
 from advocacy_ld.model import load_context, load_model
 from advocacy_ld.model.namespaces import CONTEXT_IRI
 from advocacy_ld.records.identity import RecordIdentifier
-from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker, load_records
+from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.records.reading import RecordCandidate, collect_files, read_record_file
+from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
-from advocacy_ld.store import ExportFormat, OxigraphStore, open_store
+from advocacy_ld.store import ExportFormat
 
 app = typer.Typer(
     help="Publish advocacy documents as linked data: validate, load, query and export records.",
@@ -62,12 +63,12 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _opened_store(settings: Settings) -> Iterator[OxigraphStore]:
-    store = open_store(settings.store, settings.store_path)
+def _opened_repository(settings: Settings) -> Iterator[Repository]:
+    repository = open_repository(settings)
     try:
-        yield store
+        yield repository
     finally:
-        store.close()
+        repository.close()
 
 
 def _parse_options(settings: Settings) -> ParseOptions:
@@ -150,8 +151,8 @@ def load(
     """Validate and load records, each atomically; refuse invalid ones and print their reports."""
     settings = _settings()
     candidates = _read_all(paths, settings)
-    with _opened_store(settings) as store:
-        checker = RecordChecker(load_model(), store)
+    with _opened_repository(settings) as repository:
+        checker = RecordChecker(load_model(), repository.archive)
         if len(candidates) > PROGRESS_THRESHOLD:
             with Progress(console=err, transient=True) as progress:
                 task = progress.add_task("Loading records", total=len(candidates))
@@ -159,9 +160,9 @@ def load(
                 def advance(_: LoadOutcome) -> None:
                     progress.advance(task)
 
-                outcomes = load_records(candidates, checker, store, advance)
+                outcomes = repository.load(candidates, checker, advance)
         else:
-            outcomes = load_records(candidates, checker, store)
+            outcomes = repository.load(candidates, checker)
     invalid = [o for o in outcomes if o.status is LoadStatus.INVALID]
     for outcome in invalid:
         err.print(f"refused {outcome.source}:", markup=False)
@@ -181,10 +182,17 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive", help="Export the archive (with the ledger), not the public dataset."
+        ),
+    ] = False,
 ) -> None:
-    """Write every record: N-Quads or TriG keep the record graphs; Turtle merges them."""
+    """Write the public dataset: N-Quads or TriG keep the record graphs; Turtle merges them."""
     export_format = ExportFormat[output_format.name.upper()]
-    with _opened_store(_settings()) as store:
+    with _opened_repository(_settings()) as repository:
+        store = repository.archive if archive else repository.public
         if output is None:
             store.export(sys.stdout.buffer, export_format)
             sys.stdout.buffer.flush()
@@ -198,10 +206,10 @@ def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL 1.1 query.")],
     output_format: Annotated[QueryFormat, typer.Option("--format")] = QueryFormat.table,
 ) -> None:
-    """Run a SPARQL query over every record (the default graph is their union)."""
-    with _opened_store(_settings()) as store:
+    """Run a SPARQL query over the public dataset (the default graph is the union of records)."""
+    with _opened_repository(_settings()) as repository:
         try:
-            result = store.query(sparql)
+            result = repository.public.query(sparql)
             _print_result(result, output_format)
         except QueryError as error:
             err.print(str(error), markup=False)
@@ -239,10 +247,11 @@ def _cell(term: object) -> str:
 
 @app.command()
 def stats() -> None:
-    """How many records and triples the store holds, by kind."""
+    """How many records and triples the public dataset holds, by kind."""
     settings = _settings()
     ids = RecordIdentifier(settings.base_uri)
-    with _opened_store(settings) as store:
+    with _opened_repository(settings) as repository:
+        store = repository.public
         records = store.record_iris()
         by_kind: dict[str, int] = {}
         for iri in records:
@@ -254,6 +263,35 @@ def stats() -> None:
             table.add_row(kind, str(count))
         out.print(table)
         out.print(f"{len(records)} records, {store.triple_count()} triples")
+
+
+@app.command()
+def serve(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Record files or folders to load first.")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the public dataset over HTTP (loading PATHs first)."""
+    import uvicorn
+
+    from advocacy_ld.web.app import create_app
+
+    settings = _settings()
+    candidates = _read_all(paths, settings) if paths else []
+    repository = open_repository(settings)
+    try:
+        if candidates:
+            outcomes = repository.load(candidates, RecordChecker(load_model(), repository.archive))
+            refused = [o for o in outcomes if o.status is LoadStatus.INVALID]
+            for outcome in refused:
+                err.print(outcome.report.to_text(), markup=False, highlight=False)
+            out.print(f"loaded {len(outcomes) - len(refused)} record(s), refused {len(refused)}")
+        out.print(f"Serving {settings.base_uri} on http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(create_app(settings, repository), host=host, port=port, log_level="warning")
+    finally:
+        repository.close()
 
 
 def main() -> None:

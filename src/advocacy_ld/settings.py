@@ -20,6 +20,17 @@ class Settings(BaseSettings):
     # "oxigraph" (embedded, on disk under `data`), "memory" (embedded, nothing on disk).
     store: str = "oxigraph"
 
+    sparql_timeout: float = 10.0
+    """Seconds a SPARQL query may run before the caller gets an error and it is stopped."""
+    sparql_row_cap: int = 10_000
+    """At most this many solutions (or triples) in one SPARQL result."""
+    sparql_workers: int = 2
+    """Processes that evaluate SPARQL queries (each can be stopped at the deadline)."""
+    mentions_page_size: int = 50
+    """How many mentioning records an entity's representation lists per page."""
+    render_cache_entries: int = 4096
+    """Rendered representations kept in memory."""
+
     @field_validator("base_uri")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
@@ -33,6 +44,11 @@ class Settings(BaseSettings):
         return f"{self.base_uri}/id/"
 
     @property
-    def store_path(self) -> Path:
-        """The embedded store's directory."""
-        return self.data / "store"
+    def archive_path(self) -> Path:
+        """The embedded archive store: every record, every version, the ledger."""
+        return self.data / "archive"
+
+    @property
+    def public_path(self) -> Path:
+        """The embedded public dataset: current published public records only."""
+        return self.data / "public"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -60,26 +60,3 @@ class RecordChecker:
             for triple in self.store.types_of(wanted - found):
                 types.add(triple)
         return types
-
-
-def load_records(
-    candidates: Sequence[RecordCandidate],
-    checker: RecordChecker,
-    store: Store,
-    on_progress: Callable[[LoadOutcome], None] | None = None,
-) -> list[LoadOutcome]:
-    """Validate every candidate; store those with no violation, each in its own transaction."""
-    outcomes = []
-    for candidate in candidates:
-        report = checker.check(candidate, candidates)
-        if not report.conforms:
-            status = LoadStatus.INVALID
-        elif store.put_record(candidate.id.iri, candidate.graph):
-            status = LoadStatus.STORED
-        else:
-            status = LoadStatus.UNCHANGED
-        outcome = LoadOutcome(candidate.id.iri, candidate.source, status, report)
-        outcomes.append(outcome)
-        if on_progress is not None:
-            on_progress(outcome)
-    return outcomes

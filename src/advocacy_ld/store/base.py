@@ -13,6 +13,8 @@ from typing import BinaryIO, Protocol
 import pyoxigraph as ox
 from rdflib import Graph
 
+from advocacy_ld.store.terms import graph_to_ntriples
+
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
@@ -55,6 +57,10 @@ class Store(Protocol):
         """The `rdf:type` triples the store holds for these IRIs, from any record."""
         ...
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update as one transaction."""
+        ...
+
     def query(self, sparql: str) -> QueryResult:
         """Run a read-only SPARQL query; the default graph is the union of all records."""
         ...
@@ -70,3 +76,10 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store (flush, unlock)."""
         ...
+
+
+def replace_graph_update(iri: str, graph: Graph) -> str:
+    """A SPARQL Update that replaces the named graph `iri` with `graph` (SPARQL 1.1 Update §3)."""
+    name = f"<{iri}>"
+    data = graph_to_ntriples(graph)
+    return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{data}\n}} }}"

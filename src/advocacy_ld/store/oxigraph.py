@@ -8,13 +8,12 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from advocacy_ld.errors import QueryError, StoreError
 from advocacy_ld.model.namespaces import bind_prefixes
-from advocacy_ld.store.base import ExportFormat, QueryResult
-from advocacy_ld.store.terms import graph_to_ntriples, triples_to_graph
+from advocacy_ld.store.base import ExportFormat, QueryResult, replace_graph_update
+from advocacy_ld.store.terms import content_hash, triples_to_graph
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
@@ -31,15 +30,11 @@ class OxigraphStore:
 
     def put_record(self, iri: str, graph: Graph) -> bool:
         existing = self.get_record(iri)
-        if existing is not None and isomorphic(existing, graph):
+        if existing is not None and content_hash(existing) == content_hash(graph):
             return False
-        name = ox.NamedNode(iri)
-        triples = graph_to_ntriples(graph)
         # One SPARQL Update is one transaction in Oxigraph: readers see the old graph or the
         # new one, never a mix, and a crash leaves one or the other.
-        self._store.update(
-            f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}"
-        )
+        self.update(replace_graph_update(iri, graph))
         return True
 
     def remove_record(self, iri: str) -> bool:
@@ -67,6 +62,14 @@ class OxigraphStore:
                 self._store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, None), types
             )
         return types
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL Update syntax error: {error}") from None
+        except OSError as error:
+            raise StoreError(f"SPARQL Update failed: {error}") from None
 
     def query(self, sparql: str) -> QueryResult:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -76,3 +77,15 @@ def canonical_literals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     scratch = ox.Store()
     scratch.extend(quads)
     return list(scratch.quads_for_pattern(None, None, None))
+
+
+def content_hash(graph: Graph) -> str:
+    """SHA-256 of the graph's RDFC-1.0 canonical N-Quads: equal for isomorphic graphs.
+
+    Canonicalization is exponential in the worst case over blank nodes; records are bounded in
+    size before they get here.
+    """
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in graph_to_triples(graph))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(str(quad) for quad in dataset)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

@@ -1,0 +1,56 @@
+"""`create_app(settings)`: the app factory; nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from advocacy_ld import __version__
+from advocacy_ld.model import load_model
+from advocacy_ld.publish.cache import RenderCache
+from advocacy_ld.records.repository import Repository, open_repository
+from advocacy_ld.settings import Settings
+from advocacy_ld.web import resources, system
+from advocacy_ld.web.problems import install_problem_handlers
+from advocacy_ld.web.services import Services
+
+
+def create_app(settings: Settings, repository: Repository | None = None) -> FastAPI:
+    """Build an app over `repository` (or the one the settings name, opened at startup)."""
+    owns_repository = repository is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = repository if repository is not None else open_repository(settings)
+        app.state.services = Services(
+            settings=settings,
+            repository=opened,
+            model=load_model(),
+            cache=RenderCache(settings.render_cache_entries),
+        )
+        try:
+            yield
+        finally:
+            if owns_repository:
+                opened.close()
+
+    app = FastAPI(
+        title="advocacy-ld",
+        version=__version__,
+        description="Advocacy documents as linked data.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Link", "Last-Modified", "Location"],
+    )  # fmt: skip
+    app.mount("/static", StaticFiles(directory=str(files("advocacy_ld.web") / "static")), "static")
+    app.include_router(system.router)
+    app.include_router(resources.router)
+    return app

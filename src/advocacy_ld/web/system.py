@@ -1,0 +1,29 @@
+"""`/-/health` and `/-/version`: for operators and load balancers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph
+import rdflib
+from fastapi import APIRouter
+
+from advocacy_ld import __version__
+from advocacy_ld.web.services import ServicesDep
+
+router = APIRouter(prefix="/-")
+
+
+@router.get("/health", summary="Liveness and what the public dataset holds")
+def health(app: ServicesDep) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "records": len(app.repository.published()),
+        "generation": app.repository.generation,
+    }
+
+
+@router.get("/version", summary="Versions of the software and its main libraries")
+def version() -> dict[str, str]:
+    return {"advocacy-ld": __version__, "rdflib": rdflib.__version__,
+            "pyoxigraph": pyoxigraph.__version__}  # fmt: skip
