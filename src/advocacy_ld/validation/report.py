@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -133,15 +134,32 @@ def _path(graph: Graph, text: str) -> Node:
 
 
 def path_text(graph: Graph, path: Node | None) -> str | None:
-    """A result path as text: the IRI, `^iri` for an inverse path, else its N3 form."""
+    """A SHACL property path as text (SHACL §2.3.1): `iri`, `^iri`, `(a / b)`, `(a | b)`, `a*`."""
     if path is None:
         return None
     if isinstance(path, URIRef):
         return str(path)
-    inverse = graph.value(path, SH.inversePath)
-    if isinstance(inverse, URIRef):
-        return f"^{inverse}"
+    if (path, RDF.first, None) in graph:
+        return (
+            "(" + " / ".join(path_text(graph, step) or "" for step in Collection(graph, path)) + ")"
+        )
+    for predicate, render in _PATH_FORMS.items():
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            if predicate == SH.alternativePath:
+                steps = [path_text(graph, step) or "" for step in Collection(graph, inner)]
+                return "(" + " | ".join(steps) + ")"
+            return render.format(path_text(graph, inner))
     return path.n3()
+
+
+_PATH_FORMS = {
+    SH.inversePath: "^{}",
+    SH.alternativePath: "",
+    SH.zeroOrMorePath: "{}*",
+    SH.oneOrMorePath: "{}+",
+    SH.zeroOrOnePath: "{}?",
+}
 
 
 def _term(text: str) -> Node:

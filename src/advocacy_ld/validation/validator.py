@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pyshacl import validate
 from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from advocacy_ld.model.loader import Model
 from advocacy_ld.validation.report import (
@@ -48,7 +48,9 @@ def validate_record(
 
 def _results(results: Graph) -> list[ValidationResult]:
     collected = []
-    for node in results.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results (objects of sh:result): pySHACL also types the nested sh:detail
+    # results of sh:node as sh:ValidationResult.
+    for node in results.objects(None, SH.result):
         message = results.value(node, SH.resultMessage)
         collected.append(
             ValidationResult(

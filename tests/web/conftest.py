@@ -1,0 +1,100 @@
+"""Web fixtures: an app over the loaded examples (in-process), and a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from advocacy_ld.model import load_model
+from advocacy_ld.records.identity import RecordIdentifier
+from advocacy_ld.records.loading import LoadStatus, RecordChecker
+from advocacy_ld.records.parsing import ParseOptions
+from advocacy_ld.records.reading import collect_files, read_record_file
+from advocacy_ld.records.repository import Repository, open_repository
+from advocacy_ld.settings import Settings
+from advocacy_ld.web.app import create_app
+
+from ..conftest import BASE, EXAMPLES
+
+
+def load_examples(repository: Repository, parse_options: ParseOptions) -> None:
+    ids = RecordIdentifier(BASE)
+    candidates = [read_record_file(p, parse_options, ids) for p in collect_files([EXAMPLES])]
+    outcomes = repository.load(candidates, RecordChecker(load_model(), repository.archive))
+    refused = [o.report.to_text() for o in outcomes if o.status is LoadStatus.INVALID]
+    assert refused == [], "\n".join(refused)
+
+
+@pytest.fixture(scope="session")
+def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data=tmp_path_factory.mktemp("web-data"), base_uri=BASE)
+
+
+@pytest.fixture(scope="session")
+def repository(web_settings: Settings, parse_options: ParseOptions) -> Iterator[Repository]:
+    """The examples, loaded once into on-disk archive and public stores."""
+    opened = open_repository(web_settings)
+    load_examples(opened, parse_options)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def client(web_settings: Settings, repository: Repository) -> Iterator[TestClient]:
+    with TestClient(create_app(web_settings, repository), base_url=BASE) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A real `advocacy-ld serve` process on 127.0.0.1."""
+
+    url: str
+    data: Path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data = tmp_path_factory.mktemp("live-data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ADVOCACY_LD_DATA": str(data), "ADVOCACY_LD_BASE_URI": url}
+    script = Path(sys.executable).with_name("advocacy-ld")
+    log = (data / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(script), "serve", str(EXAMPLES), "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/-/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((data / "server.log").read_text())
+            time.sleep(0.2)
+        yield LiveServer(url, data)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
