@@ -15,7 +15,7 @@ from advocacy_ld.model import load_model
 from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
-from advocacy_ld.web import resources, system
+from advocacy_ld.web import dataset, resources, system
 from advocacy_ld.web.problems import install_problem_handlers
 from advocacy_ld.web.services import Services
 
@@ -53,4 +53,5 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     app.mount("/static", StaticFiles(directory=str(files("advocacy_ld.web") / "static")), "static")
     app.include_router(system.router)
     app.include_router(resources.router)
+    app.include_router(dataset.router)
     return app
