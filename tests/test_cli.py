@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,22 @@ AUTHORITIES = EXAMPLES / "authorities"
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {"ADVOCACY_LD_DATA": str(tmp_path / "data"), "ADVOCACY_LD_STORE": "oxigraph"}
+
+
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples loaded once by the CLI; tests that need them start from a copy."""
+    data = tmp_path_factory.mktemp("loaded") / "data"
+    code, out, err = invoke({"ADVOCACY_LD_DATA": str(data)}, "load", str(EXAMPLES))
+    assert code == 0, out + err
+    assert "0 refused" in out
+    return data
+
+
+@pytest.fixture
+def loaded_env(env: dict[str, str], loaded_template: Path) -> dict[str, str]:
+    shutil.copytree(loaded_template, env["ADVOCACY_LD_DATA"])
+    return env
 
 
 def invoke(env: dict[str, str], *args: str) -> tuple[int, str, str]:
@@ -80,10 +97,8 @@ def test_validate_reports_violations_and_exits_one(
         assert "Violation" in out
 
 
-def test_load_examples_then_again_changes_nothing(env: dict[str, str]) -> None:
-    code, out, err = invoke(env, "load", str(EXAMPLES))
-    assert code == 0, out + err
-    assert "0 refused" in out
+def test_load_examples_then_again_changes_nothing(loaded_env: dict[str, str]) -> None:
+    env = loaded_env
     first = export(env)
     code, out, _ = invoke(env, "load", str(EXAMPLES))
     assert code == 0
@@ -91,8 +106,8 @@ def test_load_examples_then_again_changes_nothing(env: dict[str, str]) -> None:
     assert export(env) == first
 
 
-def test_stats_and_query_after_loading(env: dict[str, str]) -> None:
-    invoke(env, "load", str(EXAMPLES))
+def test_stats_and_query_after_loading(loaded_env: dict[str, str]) -> None:
+    env = loaded_env
     code, out, _ = invoke(env, "stats")
     assert code == 0
     assert "statement" in out
@@ -123,9 +138,9 @@ def test_stats_and_query_after_loading(env: dict[str, str]) -> None:
     ],
 )
 def test_malformed_file_gives_location_exit_two_and_store_unchanged(
-    env: dict[str, str], tmp_path: Path, name: str, content: str, location: str
+    loaded_env: dict[str, str], tmp_path: Path, name: str, content: str, location: str
 ) -> None:
-    invoke(env, "load", str(EXAMPLES))
+    env = loaded_env
     before = export(env)
     bad = tmp_path / name
     bad.write_text(content, encoding="utf-8")
@@ -151,8 +166,8 @@ def test_invalid_record_is_refused_and_the_rest_loaded(env: dict[str, str], tmp_
     assert "statement" not in out
 
 
-def test_export_to_a_file_in_every_format(env: dict[str, str], tmp_path: Path) -> None:
-    invoke(env, "load", str(EXAMPLES))
+def test_export_to_a_file_in_every_format(loaded_env: dict[str, str], tmp_path: Path) -> None:
+    env = loaded_env
     for fmt in ("nquads", "trig", "turtle"):
         target = tmp_path / f"dump.{fmt}"
         code, _, _ = invoke(env, "export", "--format", fmt, "--output", str(target))
