@@ -33,7 +33,7 @@ def resource(
     iri = f"{app.settings.base_uri}{path}"
     description = describe(app.repository, iri, page, app.settings.mentions_page_size)
     if description is None:
-        raise Problem(404, f"{path} is not a published resource of this dataset", "not-found")
+        raise Problem(404, "no published resource of this dataset has this IRI", "not-found")
     graph = description.graph
 
     def rdf(representation: Representation) -> Callable[[], bytes]:
