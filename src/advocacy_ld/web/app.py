@@ -16,6 +16,7 @@ from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
 from advocacy_ld.web import dataset, resources, system
+from advocacy_ld.web.head import HeadAsGetMiddleware
 from advocacy_ld.web.problems import install_problem_handlers
 from advocacy_ld.web.services import Services
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "Link", "Last-Modified", "Location"],
     )  # fmt: skip
+    app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(files("advocacy_ld.web") / "static")), "static")
     app.include_router(system.router)
     app.include_router(resources.router)
