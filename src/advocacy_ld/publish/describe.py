@@ -37,20 +37,54 @@ class Description:
         """Changes whenever any byte of any representation could change."""
         return f"{self.record.etag}-{self.generation}-p{self.page}"
 
+    @property
+    def has_previous_page(self) -> bool:
+        return self.page > 1
 
-def describe(repository: Repository, iri: str, page: int, page_size: int) -> Description | None:
-    """Describe `iri` from the public dataset, or None when it is not published there."""
+
+class ResourceLocator:
+    """Finds the published record behind an IRI; remembers containers per dataset generation.
+
+    A GET must know the record (hence the validator) before deciding whether anything needs
+    rendering, so this lookup is on the hot path and must not query the store every time.
+    """
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self._generation = ""
+        self._containers: dict[str, str | None] = {}
+
+    def locate(self, iri: str) -> RecordState | None:
+        state = self.repository.public_state(iri)
+        if state is not None:
+            return state
+        generation = self.repository.generation
+        if generation != self._generation:
+            self._generation, self._containers = generation, {}
+        if iri not in self._containers:
+            if len(self._containers) > 100_000:
+                self._containers.clear()
+            self._containers[iri] = _containing_record(self.repository, iri)
+        container = self._containers[iri]
+        return self.repository.public_state(container) if container is not None else None
+
+
+def validator_of(repository: Repository, state: RecordState, page: int) -> str:
+    """Changes whenever any byte of any representation could change."""
+    return f"{state.etag}-{repository.generation}-p{page}"
+
+
+def describe(
+    repository: Repository, iri: str, state: RecordState, page: int, page_size: int
+) -> Description | None:
+    """Describe `iri`, published in `state`'s record, with a page of who points to it."""
     public = repository.public
-    state = repository.public_state(iri)
-    if state is not None:
-        graph = public.get_record(iri)
-        if graph is None:
-            return None
+    record_graph = public.get_record(state.id.iri)
+    if record_graph is None:
+        return None
+    if state.id.iri == iri:
+        graph = record_graph
     else:
-        found = _containing_record(repository, iri)
-        if found is None:
-            return None
-        state, record_graph = found
         graph = _concise_bounded_description(record_graph, URIRef(iri))
     mentioned = _mentioned_by(public, iri, state.id.iri, page, page_size)
     has_next = len(mentioned) > page_size
@@ -72,18 +106,14 @@ def describe(repository: Repository, iri: str, page: int, page_size: int) -> Des
     )
 
 
-def _containing_record(repository: Repository, iri: str) -> tuple[RecordState, Graph] | None:
-    """The published record whose graph describes `iri` (an allegation, demand, anchor…)."""
+def _containing_record(repository: Repository, iri: str) -> str | None:
+    """The public record whose graph describes `iri` (an allegation, demand, anchor…)."""
     solutions = repository.public.query(
         f"SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT 1"
     )
     assert isinstance(solutions, ox.QuerySolutions)
     for row in solutions:
-        record_iri = row["g"].value
-        state = repository.public_state(record_iri)
-        graph = repository.public.get_record(record_iri)
-        if state is not None and graph is not None:
-            return state, graph
+        return str(row["g"].value)
     return None
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from advocacy_ld.publish.describe import describe
+from advocacy_ld.publish.describe import Description, ResourceLocator, describe, validator_of
 from advocacy_ld.publish.formats import RDF_REPRESENTATIONS, Representation
 from advocacy_ld.publish.render import render_rdf
 from advocacy_ld.web.pages import PagesDep
@@ -31,30 +32,49 @@ def resource(
     slug, suffix = split_suffix(name)
     path = f"/id/{kind}/{slug}"
     iri = f"{app.settings.base_uri}{path}"
-    description = describe(app.repository, iri, page, app.settings.mentions_page_size)
-    if description is None:
+    locator = app.extras.get("locator")
+    if locator is None:
+        locator = app.extras["locator"] = ResourceLocator(app.repository)
+    state = locator.locate(iri)
+    if state is None:
         raise Problem(404, "no published resource of this dataset has this IRI", "not-found")
-    graph = description.graph
+    page_size = app.settings.mentions_page_size
+
+    @cache
+    def description() -> Description:
+        described = describe(app.repository, iri, state, page, page_size)
+        if described is None:
+            raise Problem(404, "no published resource of this dataset has this IRI", "not-found")
+        return described
 
     def rdf(representation: Representation) -> Callable[[], bytes]:
-        return lambda: render_rdf(graph, representation, app.model.context, app.context_url)
+        return lambda: render_rdf(
+            description().graph, representation, app.model.context, app.context_url
+        )
 
     # Server preference on ties (e.g. `*/*`): Turtle first, HTML last.
     ordered: dict[Representation, Callable[[], bytes]] = {r: rdf(r) for r in RDF_REPRESENTATIONS}
-    ordered[Representation.HTML] = lambda: html.resource(request, description)
-    links = []
-    if description.has_next_page:
-        links.append(f'<{path}?page={page + 1}>; rel="next"')
-    if page > 1:
-        links.append(f'<{path}?page={page - 1}>; rel="prev"')
+    ordered[Representation.HTML] = lambda: html.resource(request, description())
+    validator = validator_of(app.repository, state, page)
+
+    def paging_links() -> bytes:
+        links = []
+        if description().has_previous_page:
+            links.append(f'<{path}?page={page - 1}>; rel="prev"')
+        if description().has_next_page:
+            links.append(f'<{path}?page={page + 1}>; rel="next"')
+        return "\n".join(links).encode("utf-8")
+
+    # Paging links depend on the mentions query: kept with the rendered bodies, by validator.
+    links = app.cache.get_or_render((iri, validator, "links"), paging_links).decode("utf-8")
     return negotiated_response(
         request,
         app,
         path=path,
         key=(iri, html.language(request)),
-        validator=description.validator,
-        last_modified=description.last_modified,
+        validator=validator,
+        last_modified=max(state.modified, app.repository.last_modified),
         renderers=ordered,
         suffix=suffix,
-        extra_links=links,
+        extra_links=links.splitlines(),
     )
