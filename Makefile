@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean setup
+.PHONY: run test lint format bench clean setup browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,24 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded build); install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+test: lint browser
 	$(BIN)/pytest
 
+# Not part of `make test`. Options: make bench BENCH_ARGS="--statements 500 --duration 3".
+# Needs wrk (Debian) and bench/.venv (oxigraph, rdflib-endpoint, py-spy), installed here if missing.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then S=; else S=sudo; fi; \
+	  $$S apt-get update -qq && $$S apt-get install -y -qq wrk; }
+	@[ bench/.venv/.installed -nt bench/requirements.txt ] || { $(PYTHON) -m venv bench/.venv && \
+	  bench/.venv/bin/pip install --quiet -r bench/requirements.txt && touch bench/.venv/.installed; }
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from advocacy_ld.model import Model, load_context, load_model
@@ -43,3 +51,48 @@ def example_files() -> list[Path]:
 
 def statement_files() -> list[Path]:
     return sorted(EXAMPLES.glob("*/statement.ttl"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A real `advocacy-ld serve` process on 127.0.0.1."""
+
+    url: str
+    data: Path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data = tmp_path_factory.mktemp("live-data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ADVOCACY_LD_DATA": str(data), "ADVOCACY_LD_BASE_URI": url}
+    script = Path(sys.executable).with_name("advocacy-ld")
+    log = (data / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(script), "serve", str(EXAMPLES), "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/-/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((data / "server.log").read_text())
+            time.sleep(0.2)
+        yield LiveServer(url, data)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

@@ -13,10 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from ..conftest import ROOT
-from ..web.conftest import LiveServer, live_server
-
-__all__ = ["live_server"]  # the real-server fixture, shared with the web tests
+from ..conftest import ROOT, LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

@@ -27,7 +27,7 @@ def render_rdf(
         data = ox.serialize(graph_to_triples(graph), format=ox.RdfFormat.N_TRIPLES)
         return data or b""
     if representation is Representation.RDF_XML:
-        return bind_prefixes(_copy(graph)).serialize(format="pretty-xml", encoding="utf-8")
+        return bind_prefixes(_copy(graph)).serialize(format="xml", encoding="utf-8")
     raise ValueError(f"{representation} is not an RDF representation")
 
 

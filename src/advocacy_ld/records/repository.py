@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
@@ -20,7 +21,7 @@ from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.reading import RecordCandidate
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import open_store
-from advocacy_ld.store.base import Store, replace_graph_update
+from advocacy_ld.store.base import Snapshotting, Store, replace_graph_update
 from advocacy_ld.store.terms import content_hash
 
 LEDGER = "urn:advocacy-ld:ledger"
@@ -89,6 +90,11 @@ class Repository:
         """When the public dataset last changed."""
         self.states()
         return self._last_modified
+
+    def snapshot_public(self, target: Path) -> bool:
+        """Checkpoint the public dataset into `target` for the SPARQL workers, which read it
+        from other processes; False when its store cannot (in memory)."""
+        return isinstance(self.public, Snapshotting) and self.public.snapshot(target)
 
     def public_state(self, iri: str) -> RecordState | None:
         state = self.states().get(iri)

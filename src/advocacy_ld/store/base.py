@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import BinaryIO, Protocol
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -75,6 +76,15 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the store (flush, unlock)."""
+        ...
+
+
+@runtime_checkable
+class Snapshotting(Protocol):
+    """A store that can checkpoint itself for readers in other processes (the SPARQL workers)."""
+
+    def snapshot(self, target: Path) -> bool:
+        """Write a point-in-time copy to `target`; False when this store cannot."""
         ...
 
 

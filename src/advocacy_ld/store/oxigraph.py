@@ -99,6 +99,22 @@ class OxigraphStore:
     def triple_count(self) -> int:
         return len(self._store)
 
+    def snapshot(self, target: Path) -> bool:
+        """Checkpoint the store into `target` (hard links to its immutable files, so cheap) for
+        readers in other processes; False when the store is in memory and cannot."""
+        if self.path is None:
+            return False
+        try:
+            self._store.backup(str(target))
+        except OSError as error:
+            raise StoreError(f"cannot checkpoint the store into {target}: {error}") from None
+        return True
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store, for the SPARQL endpoint's dataset options (Protocol §2.1.4)."""
+        return self._store
+
     def close(self) -> None:
         if self.path is not None:
             self._store.flush()

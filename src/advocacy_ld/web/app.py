@@ -15,7 +15,7 @@ from advocacy_ld.model import load_model
 from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
-from advocacy_ld.web import dataset, resources, system
+from advocacy_ld.web import dataset, home, model_routes, resources, sparql, system
 from advocacy_ld.web.head import HeadAsGetMiddleware
 from advocacy_ld.web.problems import install_problem_handlers
 from advocacy_ld.web.services import Services
@@ -48,7 +48,7 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     )
     install_problem_handlers(app)
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         expose_headers=["ETag", "Link", "Last-Modified", "Location"],
     )  # fmt: skip
     app.add_middleware(HeadAsGetMiddleware)
@@ -56,4 +56,7 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     app.include_router(system.router)
     app.include_router(resources.router)
     app.include_router(dataset.router)
+    app.include_router(sparql.router)
+    app.include_router(home.router)
+    app.include_router(model_routes.router)
     return app

@@ -55,7 +55,8 @@ def resource(
     # Server preference on ties (e.g. `*/*`): Turtle first, HTML last.
     ordered: dict[Representation, Callable[[], bytes]] = {r: rdf(r) for r in RDF_REPRESENTATIONS}
     ordered[Representation.HTML] = lambda: html.resource(request, description())
-    validator = validator_of(app.repository, state, page)
+    language = html.language(request)
+    validator = f"{validator_of(app.repository, state, page)}-{language}"
 
     def paging_links() -> bytes:
         links = []
@@ -71,7 +72,7 @@ def resource(
         request,
         app,
         path=path,
-        key=(iri, html.language(request)),
+        key=(iri, language),
         validator=validator,
         last_modified=max(state.modified, app.repository.last_modified),
         renderers=ordered,

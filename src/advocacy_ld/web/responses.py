@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -65,7 +66,9 @@ def negotiated_response(
     available = list(renderers)
     representation = choose_representation(request, suffix, available)
     etag = f'"{validator}-{representation.suffix}"'
-    query = f"?{request.url.query}" if request.url.query else ""
+    # Alternates keep what selects the content (page, language), not negotiation overrides.
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in ("page", "lang")]
+    query = f"?{urlencode(kept)}" if kept else ""
     links = [
         f'<{path}.{r.suffix}{query}>; rel="alternate"; type="{r.media_type}"' for r in available
     ]

@@ -1,0 +1,136 @@
+"""Where queries are evaluated, under a hard deadline (DESIGN.md §7).
+
+Measured here (2 cores, pyoxigraph 0.5): a checkpoint of the public store takes ~20 ms, opening
+it read-only ~20 ms, a worker process starts in ~60 ms, a round trip through the pipes adds
+well under 1 ms. pyoxigraph releases the GIL while it evaluates, so a query in a thread does not
+stall the server, but nothing can stop that thread: Python has no way to interrupt native code.
+
+So the default is `ProcessEngine`: `sparql_workers` processes, each reading a checkpoint of the
+public dataset; at the deadline the caller gets an error at once and the worker is killed
+(SIGKILL) and replaced, so a runaway query costs at most `sparql_timeout` of one core. Only for
+an in-memory store, which has no checkpoints and is not shared with other processes, does
+`ThreadEngine` evaluate in threads: same deadline for the caller, but the runaway query runs to
+its end, holding one of `sparql_workers` slots (later queries wait for a free one, then 503).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from advocacy_ld.errors import StoreError
+from advocacy_ld.publish.sparql.errors import DeadlineExceededError, EngineBusyError, answer_of
+from advocacy_ld.publish.sparql.evaluate import evaluate
+from advocacy_ld.publish.sparql.job import Outcome, QueryJob
+from advocacy_ld.publish.sparql.pool import ProcessPool
+from advocacy_ld.publish.sparql.snapshots import Snapshots
+from advocacy_ld.store.base import Store
+from advocacy_ld.store.oxigraph import OxigraphStore
+
+
+class QueryEngine(Protocol):
+    """Evaluates jobs; an answer, or an error from `publish.sparql.errors`, by the deadline."""
+
+    stops_runaway_queries: bool
+
+    def run(self, job: QueryJob, deadline: float) -> Outcome:
+        """Answer `job` by `deadline` (a `time.monotonic()` instant)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class ProcessEngine:
+    """Worker processes over checkpoints; the checkpoint follows the dataset's generation."""
+
+    stops_runaway_queries = True
+
+    def __init__(
+        self,
+        *,
+        workers: int,
+        timeout: float,
+        snapshot_parent: Path,
+        checkpoint: Callable[[Path], bool],
+        generation: Callable[[], str],
+    ) -> None:
+        self.timeout = timeout
+        self.snapshots = Snapshots(snapshot_parent, checkpoint)
+        self.pool = ProcessPool(workers)
+        self._generation = generation
+
+    def run(self, job: QueryJob, deadline: float) -> Outcome:
+        path = self.snapshots.acquire(self._generation())
+        try:
+            job = dataclasses.replace(job, snapshot=str(path))
+            return answer_of(self.pool.run(job, deadline, self.timeout))
+        finally:
+            self.snapshots.release(path)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.snapshots.close()
+
+
+class ThreadEngine:
+    """Evaluation in threads over the live store: the caller's deadline holds, the query runs on."""
+
+    stops_runaway_queries = False
+
+    def __init__(self, store: ox.Store, *, slots: int, timeout: float) -> None:
+        self.store = store
+        self.timeout = timeout
+        self._slots = threading.BoundedSemaphore(max(slots, 1))
+
+    def run(self, job: QueryJob, deadline: float) -> Outcome:
+        if not self._slots.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            raise EngineBusyError("every query slot stayed busy until the deadline")
+        finished = threading.Event()
+        outcomes: list[Outcome] = []
+
+        def work() -> None:
+            try:
+                outcomes.append(evaluate(self.store, job))
+            finally:
+                self._slots.release()
+                finished.set()
+
+        threading.Thread(target=work, name="sparql-query", daemon=True).start()
+        if not finished.wait(max(deadline - time.monotonic(), 0.0)):
+            raise DeadlineExceededError(self.timeout, stopped=False)
+        return answer_of(outcomes[0])
+
+    def close(self) -> None:
+        """Nothing to stop: threads still running end with their query."""
+
+
+def open_engine(
+    public: Store,
+    *,
+    workers: int,
+    timeout: float,
+    checkpoint: Callable[[Path], bool],
+    generation: Callable[[], str],
+) -> QueryEngine:
+    """Processes over checkpoints for an on-disk store; threads for an in-memory one.
+
+    Checkpoints go beside the store (`{store}/../sparql-snapshots/`): on the same file system,
+    so they are hard links, not copies.
+    """
+    if not isinstance(public, OxigraphStore):
+        raise StoreError("the SPARQL endpoint evaluates queries with Oxigraph stores only")
+    if public.path is None:
+        return ThreadEngine(public.oxigraph, slots=workers, timeout=timeout)
+    return ProcessEngine(
+        workers=workers,
+        timeout=timeout,
+        snapshot_parent=public.path.parent / "sparql-snapshots",
+        checkpoint=checkpoint,
+        generation=generation,
+    )

@@ -1,0 +1,67 @@
+"""A query worker process: `python -m advocacy_ld.publish.sparql.worker`.
+
+Reads jobs from stdin and writes outcomes to stdout, one frame each, until stdin closes. It
+opens the checkpoint a job names read-only and keeps it open for the next job, switching when a
+job names a newer one; it never opens the live store, which the server is writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from advocacy_ld.publish.sparql.evaluate import evaluate
+from advocacy_ld.publish.sparql.job import Outcome, OutcomeStatus, QueryJob
+from advocacy_ld.publish.sparql.wire import PipeClosed, read_frame, write_frame
+
+
+class _Snapshot:
+    """The checkpoint currently open, by directory."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if self.store is None or self.path != path:
+            self.store = None  # close the old checkpoint before opening the new one
+            self.store = ox.Store.read_only(path)
+            self.path = path
+        return self.store
+
+
+def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
+    """Answer jobs until the server closes the pipe."""
+    snapshot = _Snapshot()
+    while True:
+        try:
+            header, _ = read_frame(jobs)
+        except PipeClosed:
+            return
+        job = QueryJob.from_wire(header)
+        try:
+            if job.snapshot is None:
+                raise OSError("the job names no snapshot")
+            store = snapshot.open(job.snapshot)
+        except OSError as error:
+            logging.getLogger(__name__).warning("cannot open %s: %s", job.snapshot, error)
+            outcome = Outcome(OutcomeStatus.FAILED, message="the dataset snapshot is not readable")
+        else:
+            outcome = evaluate(store, job)
+        write_frame(answers, outcome.header(), outcome.body)
+
+
+def main() -> None:
+    # Frames go to the original stdout; anything else printed goes to stderr (the server's log).
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    logging.basicConfig(level=logging.WARNING, format="sparql-worker %(process)d: %(message)s")
+    serve(sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Capped answers, written by us, read back by pyoxigraph: the same solutions come out.
+
+pyoxigraph's own result parsers are the reference: whatever `write_solutions` writes in JSON,
+XML or TSV must parse to exactly the solutions a direct query gives.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from advocacy_ld.publish.sparql.evaluate import evaluate
+from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
+from advocacy_ld.publish.sparql.job import DatasetSpec, OutcomeStatus, QueryJob, ResultKind
+
+EX = "http://example.org/"
+QUERY = "SELECT ?s ?o ?extra WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/none> ?extra } }"
+
+
+def _node(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{EX}{name}")
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    """Every kind of term, and the characters each format must escape."""
+    objects: list[ox.NamedNode | ox.BlankNode | ox.Literal] = [
+        _node("iri?with=query&amp"),
+        ox.BlankNode("b1"),
+        ox.Literal("plain"),
+        ox.Literal('with\ttab, comma "quotes"\nnewline <xml> & amp'),
+        ox.Literal("سجن صيدنايا", language="ar"),
+        ox.Literal("Sednaya", language="en-GB"),
+        ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.Literal("2018-12-25", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    ]
+    store = ox.Store()
+    graph = _node("g")
+    for i, term in enumerate(objects):
+        store.add(ox.Quad(_node(f"s{i}"), _node("p"), term, graph))
+    return store
+
+
+def _job(result_format: ResultFormat | None, cap: int = 100, query: str = QUERY) -> QueryJob:
+    return QueryJob(query, DatasetSpec(), result_format, GraphFormat.TURTLE, row_cap=cap)
+
+
+def _rows(solutions: ox.QuerySolutions) -> list[tuple[str | None, ...]]:
+    return sorted(tuple(str(t) if t is not None else None for t in row) for row in solutions)
+
+
+@pytest.mark.parametrize("result_format", [ResultFormat.JSON, ResultFormat.XML, ResultFormat.TSV])
+def test_written_solutions_read_back_the_same(store: ox.Store, result_format: ResultFormat) -> None:
+    outcome = evaluate(store, _job(result_format))
+    assert outcome.status is OutcomeStatus.OK
+    assert outcome.kind is ResultKind.SOLUTIONS
+    parsed = ox.parse_query_results(outcome.body, result_format.oxigraph)
+    direct = store.query(QUERY, use_default_graph_as_union=True)
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert isinstance(direct, ox.QuerySolutions)
+    assert [v.value for v in parsed.variables] == ["s", "o", "extra"]
+    assert _rows(parsed) == _rows(direct)
+
+
+def test_csv_is_rfc_4180_with_bare_terms(store: ox.Store) -> None:
+    outcome = evaluate(store, _job(ResultFormat.CSV))
+    text = outcome.body.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["s", "o", "extra"]
+    values = {row[1] for row in rows[1:]}
+    assert 'with\ttab, comma "quotes"\nnewline <xml> & amp' in values
+    assert "_:b1" in values
+    assert f"{EX}iri?with=query&amp" in values
+    assert "42" in values
+    assert all(row[2] == "" for row in rows[1:])
+    assert text.endswith("\r\n")
+
+
+def test_cap_keeps_the_first_rows_and_says_it_cut(store: ox.Store) -> None:
+    capped = evaluate(store, _job(ResultFormat.JSON, cap=3))
+    assert capped.truncated
+    assert capped.rows == 3
+    assert len(json.loads(capped.body)["results"]["bindings"]) == 3
+    exact = evaluate(store, _job(ResultFormat.JSON, cap=8))
+    assert not exact.truncated
+    assert exact.rows == 8
+
+
+def test_graph_cap_and_format(store: ox.Store) -> None:
+    job = _job(None, cap=2, query="CONSTRUCT WHERE { ?s ?p ?o }")
+    outcome = evaluate(store, job)
+    assert outcome.kind is ResultKind.GRAPH
+    assert outcome.truncated
+    assert len(list(ox.parse(outcome.body, ox.RdfFormat.TURTLE))) == 2
+
+
+def test_ask_in_each_format(store: ox.Store) -> None:
+    for result_format in ResultFormat:
+        outcome = evaluate(store, _job(result_format, query="ASK { ?s ?p 'plain' }"))
+        assert outcome.kind is ResultKind.BOOLEAN
+        assert b"true" in outcome.body
+
+
+def test_unacceptable_kind_is_reported_not_raised(store: ox.Store) -> None:
+    outcome = evaluate(store, _job(None))
+    assert outcome.status is OutcomeStatus.NOT_ACCEPTABLE
+    assert outcome.kind is ResultKind.SOLUTIONS
+
+
+def test_syntax_error_keeps_the_parser_position(store: ox.Store) -> None:
+    outcome = evaluate(store, _job(ResultFormat.JSON, query="SELECT *\nWHERE { ?s }"))
+    assert outcome.status is OutcomeStatus.SYNTAX_ERROR
+    assert outcome.message.startswith("error at 2:")
