@@ -1,0 +1,269 @@
+"""The ledger: what the archive knows about each record, its versions and every write.
+
+Three kinds of bookkeeping live in archive graphs that are never copied to the public dataset:
+the current state of each record, PROV metadata of each version (who, when, what it revises),
+and an append-only audit trail of writes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from advocacy_ld.model.namespaces import ADV, ADVC
+from advocacy_ld.records.identity import RecordId, RecordIdentifier
+from advocacy_ld.store.base import Store
+
+LEDGER = "urn:advocacy-ld:ledger"
+"""Current state of every record."""
+VERSIONS = "urn:advocacy-ld:versions"
+"""PROV description of every version."""
+AUDIT = "urn:advocacy-ld:audit"
+"""One PROV activity per write."""
+AGENT_BASE = "urn:advocacy-ld:agent:"
+
+
+class Status(StrEnum):
+    """Review status (the review-status vocabulary)."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+
+    @property
+    def concept(self) -> URIRef:
+        return ADVC[f"review-status/{self.value}"]
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """What the ledger knows of one record's current version."""
+
+    id: RecordId
+    version: int
+    content_hash: str
+    modified: datetime
+    status: Status
+    restricted: bool
+    agent: str
+    reason: str | None = None
+
+    @property
+    def etag(self) -> str:
+        """A strong validator for every representation of this version (RFC 9110 §8.8.3)."""
+        return f"{self.content_hash[:32]}-{self.version}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is Status.PUBLISHED and not self.restricted
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One version of a record: `{record}/versions/{number}`."""
+
+    record: str
+    number: int
+    generated: datetime
+    agent: str
+    content_hash: str
+
+    @property
+    def iri(self) -> str:
+        return version_iri(self.record, self.number)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write: who did what to which version, when."""
+
+    id: str
+    time: datetime
+    agent: str
+    action: str
+    record: str
+    version: int
+    detail: str | None
+
+
+def version_iri(record: str, number: int) -> str:
+    return f"{record}/versions/{number}"
+
+
+def agent_iri(name: str) -> str:
+    return f"{AGENT_BASE}{name}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _dt(value: datetime) -> str:
+    return Literal(value.isoformat(), datatype=XSD.dateTime).n3()
+
+
+def _text(value: str) -> str:
+    return Literal(value).n3()
+
+
+def state_update(state: RecordState) -> str:
+    """Replace the record's ledger entry (SPARQL 1.1 Update §3.1.3 DELETE WHERE)."""
+    subject = f"<{state.id.iri}>"
+    reason = f" ; <{ADV.retractionReason}> {_text(state.reason)}" if state.reason else ""
+    return (
+        f"DELETE WHERE {{ GRAPH <{LEDGER}> {{ {subject} ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{LEDGER}> {{ {subject} <{ADV.version}> {state.version} ; "
+        f"<{ADV.contentHash}> {_text(state.content_hash)} ; <{DCTERMS.modified}> "
+        f"{_dt(state.modified)} ; <{ADV.reviewStatus}> <{state.status.concept}> ; "
+        f"<{ADV.restricted}> {'true' if state.restricted else 'false'} ; "
+        f"<{PROV.wasAttributedTo}> <{agent_iri(state.agent)}>{reason} }} }}"
+    )
+
+
+def sync_mark_update(record: str, *, marked: bool) -> str:
+    """Set or clear the mark of a write whose public copy is not yet in line."""
+    triple = f"<{record}> <{ADV.publicSyncPending}>"
+    if marked:
+        return f"INSERT DATA {{ GRAPH <{LEDGER}> {{ {triple} true }} }}"
+    return f"DELETE WHERE {{ GRAPH <{LEDGER}> {{ {triple} ?mark }} }}"
+
+
+def read_sync_marks(archive: Store) -> list[str]:
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?r WHERE {{ GRAPH <{LEDGER}> {{ ?r <{ADV.publicSyncPending}> true }} }}"
+        )
+    )
+    return [str(row["r"].value) for row in rows]
+
+
+def version_update(info: VersionInfo) -> str:
+    """PROV-O metadata of a new version (prov:wasRevisionOf its predecessor)."""
+    subject = f"<{info.iri}>"
+    revises = (
+        f" ; <{PROV.wasRevisionOf}> <{version_iri(info.record, info.number - 1)}>"
+        if info.number > 1
+        else ""
+    )
+    return (
+        f"INSERT DATA {{ GRAPH <{VERSIONS}> {{ {subject} a <{PROV.Entity}> ; "
+        f"<{DCTERMS.isVersionOf}> <{info.record}> ; <{ADV.versionNumber}> {info.number} ; "
+        f"<{PROV.generatedAtTime}> {_dt(info.generated)} ; "
+        f"<{PROV.wasAttributedTo}> <{agent_iri(info.agent)}> ; "
+        f"<{ADV.contentHash}> {_text(info.content_hash)}{revises} }} }}"
+    )
+
+
+def audit_update(entry: AuditEntry) -> str:
+    """Append one audit entry (a prov:Activity)."""
+    subject = f"<{entry.id}>"
+    detail = f" ; <{RDF.value}> {_text(entry.detail)}" if entry.detail else ""
+    return (
+        f"INSERT DATA {{ GRAPH <{AUDIT}> {{ {subject} a <{PROV.Activity}> ; "
+        f"<{ADV.action}> {_text(entry.action)} ; <{PROV.endedAtTime}> {_dt(entry.time)} ; "
+        f"<{PROV.wasAssociatedWith}> <{agent_iri(entry.agent)}> ; "
+        f"<{PROV.used}> <{version_iri(entry.record, entry.version)}> ; "
+        f"<{ADV.record}> <{entry.record}> ; <{ADV.versionNumber}> {entry.version}{detail} }} }}"
+    )
+
+
+def new_audit_entry(
+    agent: str, action: str, record: str, version: int, detail: str | None = None
+) -> AuditEntry:
+    return AuditEntry(f"urn:uuid:{uuid.uuid4()}", now(), agent, action, record, version, detail)
+
+
+def _agent_name(iri: str) -> str:
+    return iri.removeprefix(AGENT_BASE)
+
+
+def _solutions(result: object) -> ox.QuerySolutions:
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _optional(row: ox.QuerySolution, name: str) -> str | None:
+    term = row[name]
+    return None if term is None else str(term.value)
+
+
+def read_states(archive: Store, ids: RecordIdentifier) -> dict[str, RecordState]:
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?r ?version ?hash ?modified ?status ?restricted ?agent ?reason WHERE {{ "
+            f"GRAPH <{LEDGER}> {{ ?r <{ADV.version}> ?version ; <{ADV.contentHash}> ?hash ; "
+            f"<{DCTERMS.modified}> ?modified ; <{ADV.reviewStatus}> ?status ; "
+            f"<{ADV.restricted}> ?restricted ; <{PROV.wasAttributedTo}> ?agent . "
+            f"OPTIONAL {{ ?r <{ADV.retractionReason}> ?reason }} }} }}"
+        )
+    )
+    statuses = {s.concept.toPython(): s for s in Status}
+    states = {}
+    for row in rows:
+        record = ids.parse(str(row["r"].value))
+        status = statuses.get(str(row["status"].value))
+        if record is None or status is None:
+            continue
+        states[record.iri] = RecordState(
+            id=record,
+            version=int(row["version"].value),
+            content_hash=str(row["hash"].value),
+            modified=datetime.fromisoformat(row["modified"].value),
+            status=status,
+            restricted=row["restricted"].value == "true",
+            agent=_agent_name(str(row["agent"].value)),
+            reason=_optional(row, "reason"),
+        )
+    return states
+
+
+def read_versions(archive: Store, record: str) -> list[VersionInfo]:
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n ?generated ?agent ?hash WHERE {{ GRAPH <{VERSIONS}> {{ "
+            f"?v <{DCTERMS.isVersionOf}> <{record}> ; <{ADV.versionNumber}> ?n ; "
+            f"<{PROV.generatedAtTime}> ?generated ; <{PROV.wasAttributedTo}> ?agent ; "
+            f"<{ADV.contentHash}> ?hash }} }} ORDER BY ?n"
+        )
+    )
+    return [
+        VersionInfo(
+            record=record,
+            number=int(row["n"].value),
+            generated=datetime.fromisoformat(row["generated"].value),
+            agent=_agent_name(str(row["agent"].value)),
+            content_hash=str(row["hash"].value),
+        )
+        for row in rows
+    ]
+
+
+def read_audit(archive: Store, since: datetime | None = None) -> list[AuditEntry]:
+    bound = f"FILTER(?t >= {_dt(since)})" if since is not None else ""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?e ?t ?agent ?action ?record ?n ?detail WHERE {{ GRAPH <{AUDIT}> {{ "
+            f"?e <{ADV.action}> ?action ; <{PROV.endedAtTime}> ?t ; "
+            f"<{PROV.wasAssociatedWith}> ?agent ; <{ADV.record}> ?record ; "
+            f"<{ADV.versionNumber}> ?n . OPTIONAL {{ ?e <{RDF.value}> ?detail }} }} {bound} }} "
+            f"ORDER BY ?t ?e"
+        )
+    )
+    return [
+        AuditEntry(
+            id=str(row["e"].value),
+            time=datetime.fromisoformat(row["t"].value),
+            agent=_agent_name(str(row["agent"].value)),
+            action=str(row["action"].value),
+            record=str(row["record"].value),
+            version=int(row["n"].value),
+            detail=_optional(row, "detail"),
+        )
+        for row in rows
+    ]
