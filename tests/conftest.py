@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from advocacy_ld.model.namespaces import CONTEXT_IRI
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.settings import DEFAULT_BASE_URI
+
+from .cli_support import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -96,3 +99,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"ADVOCACY_LD_DATA": str(tmp_path / "data"), "ADVOCACY_LD_STORE": "oxigraph"}
+
+
+@pytest.fixture(scope="session")
+def loaded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples loaded once by the CLI; tests that need them start from a copy."""
+    data = tmp_path_factory.mktemp("loaded") / "data"
+    code, out, err = invoke({"ADVOCACY_LD_DATA": str(data)}, "load", str(EXAMPLES))
+    assert code == 0, out + err
+    assert "0 refused" in out
+    return data
+
+
+@pytest.fixture
+def loaded_env(env: dict[str, str], loaded_template: Path) -> dict[str, str]:
+    shutil.copytree(loaded_template, env["ADVOCACY_LD_DATA"])
+    return env

@@ -4,47 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from advocacy_ld.cli import app
 
+from .cli_support import invoke, runner
 from .conftest import EXAMPLES
 
-runner = CliRunner()
 SEDNAYA = EXAMPLES / "sednaya" / "statement.ttl"
 AUTHORITIES = EXAMPLES / "authorities"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {"ADVOCACY_LD_DATA": str(tmp_path / "data"), "ADVOCACY_LD_STORE": "oxigraph"}
-
-
-@pytest.fixture(scope="module")
-def loaded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The examples loaded once by the CLI; tests that need them start from a copy."""
-    data = tmp_path_factory.mktemp("loaded") / "data"
-    code, out, err = invoke({"ADVOCACY_LD_DATA": str(data)}, "load", str(EXAMPLES))
-    assert code == 0, out + err
-    assert "0 refused" in out
-    return data
-
-
-@pytest.fixture
-def loaded_env(env: dict[str, str], loaded_template: Path) -> dict[str, str]:
-    shutil.copytree(loaded_template, env["ADVOCACY_LD_DATA"])
-    return env
-
-
-def invoke(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def export(env: dict[str, str]) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,10 +22,18 @@ from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordEr
 from advocacy_ld.model import load_context, load_model
 from advocacy_ld.model.namespaces import CONTEXT_IRI
 from advocacy_ld.records.identity import RecordIdentifier
+from advocacy_ld.records.ledger import Status
 from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.records.reading import RecordCandidate, collect_files, read_record_file
-from advocacy_ld.records.repository import Repository, open_repository
+from advocacy_ld.records.repository import (
+    Change,
+    LifecycleError,
+    RecordNotFoundError,
+    Repository,
+    open_repository,
+)
+from advocacy_ld.records.tokens import Role, TokenError, TokenStore
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import ExportFormat
 
@@ -32,8 +42,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output is read by programs and people alike: wide enough that tables are not truncated.
+out = Console(width=None if sys.stdout.isatty() else 240)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 240)
 
 EXIT_INVALID = 1
 EXIT_INPUT = 2
@@ -133,8 +144,6 @@ def validate(
     checker = RecordChecker(load_model(), None)
     reports = [checker.check(c, candidates) for c in candidates]
     if output_format is ReportFormat.json:
-        import json
-
         out.print_json(json.dumps([r.to_json() for r in reports], ensure_ascii=False))
     else:
         for report in reports:
@@ -292,6 +301,146 @@ def serve(
         uvicorn.run(create_app(settings, repository), host=host, port=port, log_level="warning")
     finally:
         repository.close()
+
+
+token_app = typer.Typer(help="Write tokens: created once, stored only as a hash.")
+records_app = typer.Typer(help="Curate records: list, publish, retract, restrict.")
+app.add_typer(token_app, name="token")
+app.add_typer(records_app, name="records")
+
+CLI_AGENT = "cli"
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="What the token may do.")],
+    name: Annotated[str, typer.Option(help="Who holds it; recorded with every write.")],
+) -> None:
+    """Create a token and print it: the only time it is shown."""
+    try:
+        token = TokenStore(_settings().tokens_path).create(name, role)
+    except TokenError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(token, markup=False, highlight=False)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (names, roles, dates; never the tokens)."""
+    table = Table("name", "role", "created", "revoked")
+    for record in TokenStore(_settings().tokens_path).list():
+        table.add_row(record.name, record.role.value, record.created, record.revoked or "")
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke the live token of NAME."""
+    try:
+        TokenStore(_settings().tokens_path).revoke(name)
+    except TokenError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(f"revoked {name}")
+
+
+def _record_iri(settings: Settings, record: str) -> str:
+    """Accept a full IRI, `/id/kind/slug` or `kind/slug`."""
+    if record.startswith(("http://", "https://")):
+        return record
+    return f"{settings.base_uri}/id/{record.removeprefix('/').removeprefix('id/')}"
+
+
+@records_app.command("list")
+def records_list(
+    status: Annotated[Status | None, typer.Option(help="Only records in this status.")] = None,
+    restricted: Annotated[
+        bool, typer.Option("--restricted", help="Only restricted records.")
+    ] = False,
+) -> None:
+    """List records with their status, access and current version."""
+    with _opened_repository(_settings()) as repository:
+        table = Table("record", "status", "access", "version", "modified", "by")
+        for state in sorted(repository.states().values(), key=lambda s: s.id.iri):
+            if status is not None and state.status is not status:
+                continue
+            if restricted and not state.restricted:
+                continue
+            access = "restricted" if state.restricted else "public"
+            table.add_row(
+                state.id.iri, state.status.value, access, str(state.version),
+                state.modified.isoformat(), state.agent,
+            )  # fmt: skip
+        out.print(table)
+
+
+def _lifecycle(action: Callable[[Repository, str], Change], record: str, verb: str) -> None:
+    settings = _settings()
+    iri = _record_iri(settings, record)
+    with _opened_repository(settings) as repository:
+        try:
+            change = action(repository, iri)
+        except (RecordNotFoundError, LifecycleError) as error:
+            err.print(str(error), markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+    state = change.state
+    if change.changed:
+        out.print(f"{verb} {iri} (version {state.version}, {state.status.value})")
+    else:
+        out.print(f"{iri} was already {state.status.value}; nothing changed")
+
+
+@records_app.command("publish")
+def records_publish(record: Annotated[str, typer.Argument(help="kind/slug or IRI")]) -> None:
+    """Publish a pending record's current version."""
+    _lifecycle(lambda r, iri: r.publish(iri, CLI_AGENT), record, "published")
+
+
+@records_app.command("retract")
+def records_retract(
+    record: Annotated[str, typer.Argument(help="kind/slug or IRI")],
+    reason: Annotated[str, typer.Option(help="Why; shown on the tombstone.")],
+) -> None:
+    """Withdraw a record from publication; it answers 410 Gone with the reason."""
+    _lifecycle(lambda r, iri: r.retract(iri, CLI_AGENT, reason), record, "retracted")
+
+
+@records_app.command("restrict")
+def records_restrict(
+    record: Annotated[str, typer.Argument(help="kind/slug or IRI")],
+    lift: Annotated[bool, typer.Option("--lift", help="Lift the restriction instead.")] = False,
+) -> None:
+    """Restrict a record to curators (or lift it with --lift)."""
+    verb = "unrestricted" if lift else "restricted"
+    _lifecycle(lambda r, iri: r.restrict(iri, CLI_AGENT, not lift), record, verb)
+
+
+@app.command()
+def audit(
+    since: Annotated[
+        datetime | None, typer.Option(help="Only writes at or after this time (ISO 8601).")
+    ] = None,
+    output_format: Annotated[QueryFormat, typer.Option("--format")] = QueryFormat.table,
+) -> None:
+    """Every write: who, what, which version, when."""
+    moment = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+    with _opened_repository(_settings()) as repository:
+        entries = repository.audit(moment)
+    if output_format is QueryFormat.json:
+        rows = [
+            {"time": e.time.isoformat(), "agent": e.agent, "action": e.action,
+             "record": e.record, "version": e.version, "detail": e.detail}
+            for e in entries
+        ]  # fmt: skip
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("time", "agent", "action", "record", "version", "detail")
+    for e in entries:
+        table.add_row(
+            e.time.isoformat(), e.agent, e.action, e.record, str(e.version), e.detail or ""
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         return f"{self.base_uri}/id/"
 
     @property
+    def tokens_path(self) -> Path:
+        """Hashes of the write tokens."""
+        return self.data / "tokens.json"
+
+    @property
     def archive_path(self) -> Path:
         """The embedded archive store: every record, every version, the ledger."""
         return self.data / "archive"
