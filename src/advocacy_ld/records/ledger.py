@@ -176,7 +176,9 @@ def audit_update(entry: AuditEntry) -> str:
 def new_audit_entry(
     agent: str, action: str, record: str, version: int, detail: str | None = None
 ) -> AuditEntry:
-    return AuditEntry(f"urn:uuid:{uuid.uuid4()}", now(), agent, action, record, version, detail)
+    # Microseconds keep the audit trail in the order writes happened (writes are serialized).
+    moment = datetime.now(UTC)
+    return AuditEntry(f"urn:uuid:{uuid.uuid4()}", moment, agent, action, record, version, detail)
 
 
 def _agent_name(iri: str) -> str:
