@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,16 +72,17 @@ class LiveServer:
     data: Path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data = tmp_path_factory.mktemp("live-data")
+@contextmanager
+def running_server(data: Path, *paths: Path) -> Iterator[LiveServer]:
+    """`advocacy-ld serve PATHS` in its own process on a free port, until the block ends."""
+    data.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ADVOCACY_LD_DATA": str(data), "ADVOCACY_LD_BASE_URI": url}
     script = Path(sys.executable).with_name("advocacy-ld")
     log = (data / "server.log").open("w")
     process = subprocess.Popen(
-        [str(script), "serve", str(EXAMPLES), "--port", str(port)],
+        [str(script), "serve", *map(str, paths), "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -99,6 +101,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The examples served by a real server process, shared by the whole session."""
+    with running_server(tmp_path_factory.mktemp("live-data"), EXAMPLES) as server:
+        yield server
 
 
 @pytest.fixture
