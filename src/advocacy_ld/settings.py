@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     """How many mentioning records an entity's representation lists per page."""
     render_cache_entries: int = 4096
     """Rendered representations kept in memory."""
+    max_body_bytes: int = 1_048_576
+    """Largest request body accepted, in bytes; a larger one gets 413 (RFC 9110 §15.5.14)."""
+    max_record_triples: int = 50_000
+    """Most triples one submitted record may hold; more gets 413 before validation."""
+    validate_rate_per_minute: int = 30
+    """`POST /api/validate` requests one client address may make per minute (then 429)."""
 
     @field_validator("base_uri")
     @classmethod

@@ -161,6 +161,32 @@ UI: dict[str, dict[str, str]] = {
     "severity": {"en": "Severity", "ar": "الخطورة"},
     "message": {"en": "Message", "ar": "الرسالة"},
     "all_schemes": {"en": "All concept schemes", "ar": "جميع مخططات المفاهيم"},
+    # tombstones and version history
+    "retracted_title": {"en": "Retracted", "ar": "مسحوب"},
+    "retracted_intro": {
+        "en": "This record was withdrawn from publication. Its content is no longer available.",
+        "ar": "سُحب هذا السجل من النشر. لم يعد محتواه متاحاً.",
+    },
+    "retracted_when": {"en": "Withdrawn on", "ar": "تاريخ السحب"},
+    "retracted_by": {"en": "Withdrawn by", "ar": "سحبه"},
+    "retraction_reason": {"en": "Reason", "ar": "السبب"},
+    "first_published": {"en": "First published", "ar": "نُشر أول مرة"},
+    "versions_title": {"en": "Versions", "ar": "الإصدارات"},
+    "versions_intro": {
+        "en": "The published versions of this record. A version never changes once written.",
+        "ar": "الإصدارات المنشورة من هذا السجل. لا يتغير أي إصدار بعد كتابته.",
+    },
+    "version_n": {"en": "Version {n}", "ar": "الإصدار {n}"},
+    "version_created": {"en": "Written", "ar": "تاريخ الكتابة"},
+    "version_published": {"en": "Published", "ar": "تاريخ النشر"},
+    "current_version": {"en": "current", "ar": "الحالي"},
+    "version_notice": {
+        "en": "This is version {n} of this record, as it was published; it is not the current "
+        "version.",
+        "ar": "هذا هو الإصدار {n} من هذا السجل كما نُشر، وليس الإصدار الحالي.",
+    },
+    "see_current": {"en": "See the current version", "ar": "اعرض الإصدار الحالي"},
+    "all_versions": {"en": "All versions", "ar": "جميع الإصدارات"},
 }
 """Interface strings by key, then language; every key has both languages (a test checks)."""
 

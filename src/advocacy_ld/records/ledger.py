@@ -53,6 +53,8 @@ class RecordState:
     restricted: bool
     agent: str
     reason: str | None = None
+    issued: datetime | None = None
+    """When the record first became public; only such a record leaves a public tombstone."""
 
     @property
     def etag(self) -> str:
@@ -72,6 +74,22 @@ class VersionInfo:
     number: int
     generated: datetime
     agent: str
+    content_hash: str
+
+    @property
+    def iri(self) -> str:
+        return version_iri(self.record, self.number)
+
+
+@dataclass(frozen=True)
+class PublicVersion:
+    """What anyone may know of a version in a record's public history: not who wrote it
+    (token names identify contributors), only its number, times and content hash."""
+
+    record: str
+    number: int
+    generated: datetime
+    issued: datetime | None
     content_hash: str
 
     @property
@@ -115,14 +133,16 @@ def _text(value: str) -> str:
 def state_update(state: RecordState) -> str:
     """Replace the record's ledger entry (SPARQL 1.1 Update §3.1.3 DELETE WHERE)."""
     subject = f"<{state.id.iri}>"
-    reason = f" ; <{ADV.retractionReason}> {_text(state.reason)}" if state.reason else ""
+    extra = f" ; <{ADV.retractionReason}> {_text(state.reason)}" if state.reason else ""
+    if state.issued is not None:
+        extra += f" ; <{DCTERMS.issued}> {_dt(state.issued)}"
     return (
         f"DELETE WHERE {{ GRAPH <{LEDGER}> {{ {subject} ?p ?o }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{LEDGER}> {{ {subject} <{ADV.version}> {state.version} ; "
         f"<{ADV.contentHash}> {_text(state.content_hash)} ; <{DCTERMS.modified}> "
         f"{_dt(state.modified)} ; <{ADV.reviewStatus}> <{state.status.concept}> ; "
         f"<{ADV.restricted}> {'true' if state.restricted else 'false'} ; "
-        f"<{PROV.wasAttributedTo}> <{agent_iri(state.agent)}>{reason} }} }}"
+        f"<{PROV.wasAttributedTo}> <{agent_iri(state.agent)}>{extra} }} }}"
     )
 
 
@@ -160,6 +180,44 @@ def version_update(info: VersionInfo) -> str:
     )
 
 
+def public_history_update(record: str, number: int, time: datetime) -> str:
+    """Mark a version as public since the record was last withdrawn (first time only).
+
+    The mark (`dcterms:issued` on the version, in the ledger graph) is what lets the public
+    version history show a version: versions that were never public stay out of it.
+    """
+    mark = f"<{version_iri(record, number)}> <{DCTERMS.issued}>"
+    return (
+        f"INSERT {{ GRAPH <{LEDGER}> {{ {mark} {_dt(time)} }} }} "
+        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{LEDGER}> {{ {mark} ?t }} }} }}"
+    )
+
+
+def withdraw_history_update(record: str) -> str:
+    """Clear every public-history mark of a record that a curator restricts or retracts.
+
+    Withdrawal is how a curator takes content out of public view (a witness's name, say); the
+    earlier versions must not stay readable through the version history.
+    """
+    return (
+        f"DELETE {{ GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }} WHERE {{ "
+        f"GRAPH <{VERSIONS}> {{ ?v <{DCTERMS.isVersionOf}> <{record}> }} "
+        f"GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }}"
+    )
+
+
+def read_public_history(archive: Store, record: str) -> dict[int, datetime]:
+    """Version number -> when it became public, for the versions marked public."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n ?issued WHERE {{ GRAPH <{VERSIONS}> {{ ?v <{DCTERMS.isVersionOf}> "
+            f"<{record}> ; <{ADV.versionNumber}> ?n }} "
+            f"GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?issued }} }}"
+        )
+    )
+    return {int(row["n"].value): datetime.fromisoformat(row["issued"].value) for row in rows}
+
+
 def audit_update(entry: AuditEntry) -> str:
     """Append one audit entry (a prov:Activity)."""
     subject = f"<{entry.id}>"
@@ -195,14 +253,21 @@ def _optional(row: ox.QuerySolution, name: str) -> str | None:
     return None if term is None else str(term.value)
 
 
+def _optional_time(row: ox.QuerySolution, name: str) -> datetime | None:
+    text = _optional(row, name)
+    return None if text is None else datetime.fromisoformat(text)
+
+
 def read_states(archive: Store, ids: RecordIdentifier) -> dict[str, RecordState]:
     rows = _solutions(
         archive.query(
-            f"SELECT ?r ?version ?hash ?modified ?status ?restricted ?agent ?reason WHERE {{ "
+            f"SELECT ?r ?version ?hash ?modified ?status ?restricted ?agent ?reason ?issued "
+            f"WHERE {{ "
             f"GRAPH <{LEDGER}> {{ ?r <{ADV.version}> ?version ; <{ADV.contentHash}> ?hash ; "
             f"<{DCTERMS.modified}> ?modified ; <{ADV.reviewStatus}> ?status ; "
             f"<{ADV.restricted}> ?restricted ; <{PROV.wasAttributedTo}> ?agent . "
-            f"OPTIONAL {{ ?r <{ADV.retractionReason}> ?reason }} }} }}"
+            f"OPTIONAL {{ ?r <{ADV.retractionReason}> ?reason }} "
+            f"OPTIONAL {{ ?r <{DCTERMS.issued}> ?issued }} }} }}"
         )
     )
     statuses = {s.concept.toPython(): s for s in Status}
@@ -221,6 +286,7 @@ def read_states(archive: Store, ids: RecordIdentifier) -> dict[str, RecordState]
             restricted=row["restricted"].value == "true",
             agent=_agent_name(str(row["agent"].value)),
             reason=_optional(row, "reason"),
+            issued=_optional_time(row, "issued"),
         )
     return states
 

@@ -15,20 +15,24 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from advocacy_ld.errors import AdvocacyLDError
 from advocacy_ld.records.identity import RecordId, RecordIdentifier
 from advocacy_ld.records.ledger import (
     LEDGER,
     AuditEntry,
+    PublicVersion,
     RecordState,
     Status,
     VersionInfo,
     audit_update,
     new_audit_entry,
     now,
+    public_history_update,
     read_audit,
+    read_public_history,
     read_states,
     read_sync_marks,
     read_versions,
@@ -36,6 +40,7 @@ from advocacy_ld.records.ledger import (
     sync_mark_update,
     version_iri,
     version_update,
+    withdraw_history_update,
 )
 from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.reading import RecordCandidate
@@ -65,6 +70,27 @@ class VersionConflictError(AdvocacyLDError):
 
 class LifecycleError(AdvocacyLDError):
     """The operation does not apply to the record in its present status."""
+
+
+class RecordExistsError(LifecycleError):
+    """A new record was submitted under an IRI that another record already has."""
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+        super().__init__(f"{record} exists; revise it instead")
+
+
+class ClaimConflictError(AdvocacyLDError):
+    """The record describes nodes that the current version of another record describes.
+
+    `iris` are the submitter's own subjects; the other records are not named, since the
+    submitter may not be allowed to know them.
+    """
+
+    def __init__(self, record: str, iris: list[str]) -> None:
+        self.record = record
+        self.iris = iris
+        super().__init__(f"{record} describes {len(iris)} node(s) another record describes")
 
 
 @dataclass(frozen=True)
@@ -138,11 +164,14 @@ class Repository:
         return state if state is not None and state.is_public else None
 
     def tombstone(self, iri: str) -> RecordState | None:
-        """A retracted record that was public: who retracted it, when and why (410 Gone)."""
+        """A retracted record that was public: who retracted it, when and why (410 Gone).
+
+        A submission retracted before it was ever public leaves none: its IRI was never out.
+        """
         state = self.states().get(iri)
         if state is None or state.status is not Status.RETRACTED or state.restricted:
             return None
-        return state
+        return state if state.issued is not None else None
 
     def versions(self, iri: str) -> list[VersionInfo]:
         return read_versions(self.archive, iri)
@@ -157,6 +186,48 @@ class Repository:
 
     def audit(self, since: datetime | None = None) -> list[AuditEntry]:
         return read_audit(self.archive, since)
+
+    def public_history(self, iri: str) -> dict[int, datetime]:
+        """Version number -> when it became public, for the versions published since the
+        record was last withdrawn (whatever the record's status now); for curators."""
+        return read_public_history(self.archive, iri)
+
+    def public_versions(self, iri: str) -> list[PublicVersion]:
+        """The versions of a public record that anyone may read: those made public since the
+        record was last withdrawn, and always the current one. Nothing for other records."""
+        state = self.public_state(iri)
+        if state is None:
+            return []
+        marked = self.public_history(iri)
+        return [
+            PublicVersion(iri, v.number, v.generated, marked.get(v.number), v.content_hash)
+            for v in self.versions(iri)
+            if v.number in marked or v.number == state.version
+        ]
+
+    def public_version_graph(self, iri: str, number: int) -> Graph | None:
+        """One version of the public history (`public_versions`), or None."""
+        if not any(v.number == number for v in self.public_versions(iri)):
+            return None
+        return self.version_graph(iri, number)
+
+    def claimed_elsewhere(self, record: str, subjects: Sequence[str]) -> list[str]:
+        """Which of `subjects` the current version of another record describes."""
+        if not subjects:
+            return []
+        values = " ".join(f"<{s}>" for s in subjects)
+        rows = self.archive.query(
+            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        states = self.states()
+        claimed = set()
+        for row in rows:
+            owner, _, number = str(row["g"].value).rpartition("/versions/")
+            state = states.get(owner)
+            if owner != record and state is not None and str(state.version) == number:
+                claimed.add(str(row["s"].value))
+        return sorted(claimed)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -203,12 +274,87 @@ class Repository:
         `if_match` is the ETag of the version the caller revised; a different current version
         raises `VersionConflictError` (the lost-update check of RFC 9110 §13.1.1).
         """
+        status = Status.PUBLISHED if publish else Status.PENDING
+        return self._write_version(
+            record, graph, agent, lambda _: status, restricted=restricted, if_match=if_match
+        )
+
+    def create(
+        self, record: RecordId, graph: Graph, agent: str, *, publish: bool, restricted: bool
+    ) -> Change:
+        """Store a new record, refusing an IRI in use or nodes another record describes.
+
+        Both checks run under the write lock, so two submissions cannot both pass them.
+        """
+        status = Status.PUBLISHED if publish else Status.PENDING
+        return self._write_version(
+            record, graph, agent, lambda _: status, restricted=restricted, new=True, exclusive=True
+        )
+
+    def revise(
+        self,
+        record: RecordId,
+        graph: Graph,
+        agent: str,
+        *,
+        if_match: str | None,
+        publish: bool | None,
+        restricted: bool | None = None,
+    ) -> Change:
+        """A new version of an existing record; `publish=None` keeps a published one published.
+
+        `if_match=None` (If-Match: *) revises whatever version is current. A retracted record
+        is not revised (publish it again first): its tombstone stands. Audited as "revise".
+        """
+
+        def status_of(current: RecordState | None) -> Status:
+            if current is not None and current.status is Status.RETRACTED:
+                raise LifecycleError(f"{record.iri} is retracted; publish it again to revise it")
+            if publish is None:
+                keep = current is not None and current.status is Status.PUBLISHED
+                return Status.PUBLISHED if keep else Status.PENDING
+            return Status.PUBLISHED if publish else Status.PENDING
+
+        return self._write_version(
+            record,
+            graph,
+            agent,
+            status_of,
+            restricted=restricted,
+            if_match=if_match,
+            exclusive=True,
+            action="revise",
+        )
+
+    def _write_version(
+        self,
+        record: RecordId,
+        graph: Graph,
+        agent: str,
+        status_of: Callable[[RecordState | None], Status],
+        *,
+        restricted: bool | None,
+        if_match: str | None = None,
+        new: bool = False,
+        exclusive: bool = False,
+        action: str | None = None,
+    ) -> Change:
+        """The one write path of record content: checks, then one archive transaction.
+
+        `new` refuses an existing record; `exclusive` refuses nodes that the current version of
+        another record describes.
+        """
         digest = content_hash(graph)
+        subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
         with self._write_lock:
             current = self.state(record.iri)
+            if new and current is not None:
+                raise RecordExistsError(record.iri)
             if if_match is not None and (current is None or current.etag != if_match):
                 raise VersionConflictError(record.iri, current.etag if current else "")
-            status = Status.PUBLISHED if publish else Status.PENDING
+            if exclusive and (claimed := self.claimed_elsewhere(record.iri, subjects)):
+                raise ClaimConflictError(record.iri, claimed)
+            status = status_of(current)
             keep_restricted = current.restricted if current is not None else False
             restricted_now = keep_restricted if restricted is None else restricted
             if (
@@ -230,8 +376,9 @@ class Repository:
                 agent=agent,
             )
             info = VersionInfo(record.iri, number, state.modified, agent, digest)
-            action = "publish" if publish else "submit"
-            self._commit(
+            if action is None:
+                action = "publish" if status is Status.PUBLISHED else "submit"
+            state = self._commit(
                 state,
                 version_update(info),
                 replace_graph_update(version_iri(record.iri, number), graph),
@@ -275,26 +422,52 @@ class Repository:
                 current,
                 status=status if status is not None else current.status,
                 restricted=restricted if restricted is not None else current.restricted,
-                reason=reason if status is Status.RETRACTED else None,
+                # A retraction's reason stays through a later restriction; publishing clears it.
+                reason=reason
+                if status is Status.RETRACTED
+                else (None if status else current.reason),
                 modified=now(),
                 agent=agent,
             )
             if target.status is current.status and target.restricted == current.restricted:
                 return Change(current, False)
             entry = new_audit_entry(agent, action, iri, current.version, reason)
-            self._commit(target, audit_update(entry), public_graph=None)
+            withdrawn = target.status is Status.RETRACTED or (
+                target.restricted and not current.restricted
+            )
+            updates = [audit_update(entry)]
+            if withdrawn:
+                updates.append(withdraw_history_update(iri))
+            target = self._commit(target, *updates, public_graph=None)
             return Change(target, True)
 
-    def _commit(self, state: RecordState, *updates: str, public_graph: Graph | None) -> None:
-        """One archive transaction (ledger + version + audit), then the public copy."""
+    def _commit(self, state: RecordState, *updates: str, public_graph: Graph | None) -> RecordState:
+        """One archive transaction (ledger + version + audit), then the public copy.
+
+        Returns the state as committed: with `issued` set once the record has been public.
+        """
+        previous = self.state(state.id.iri)
+        was_public = previous is not None and previous.is_public
+        issued = previous.issued if previous is not None else None
+        if issued is None and was_public:
+            assert previous is not None
+            issued = previous.modified  # written before `issued` existed; public since then
+        if issued is None and state.is_public:
+            issued = state.modified
+        state = replace(state, issued=issued)
+        history = (
+            [public_history_update(state.id.iri, state.version, state.modified)]
+            if state.is_public
+            else []
+        )
         pending = sync_mark_update(state.id.iri, marked=True)
-        self.archive.update(" ;\n".join([state_update(state), *updates, pending]))
-        was_public = self.public_state(state.id.iri) is not None
+        self.archive.update(" ;\n".join([state_update(state), *updates, *history, pending]))
         self.states()[state.id.iri] = state
         self._sync_public(state, public_graph)
         if was_public or state.is_public:
             self._writes += 1
             self._last_modified = max(self._last_modified, state.modified)
+        return state
 
     def _sync_public(self, state: RecordState, graph: Graph | None = None) -> None:
         """Bring the public copy of one record in line with its state, then clear the mark."""

@@ -15,8 +15,10 @@ from advocacy_ld.model import load_model
 from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
-from advocacy_ld.web import dataset, home, model_routes, resources, sparql, system
+from advocacy_ld.web import api, dataset, home, model_routes, resources, sparql, system
+from advocacy_ld.web.api_docs import install_api_docs
 from advocacy_ld.web.head import HeadAsGetMiddleware
+from advocacy_ld.web.limits import BodySizeLimitMiddleware
 from advocacy_ld.web.problems import install_problem_handlers
 from advocacy_ld.web.services import Services
 
@@ -47,9 +49,14 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    install_api_docs(app)
+    # Inside CORS, so a 413 still carries the CORS headers a browser needs to read it.
+    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        expose_headers=["ETag", "Link", "Last-Modified", "Location"],
+        CORSMiddleware, allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+        expose_headers=["ETag", "Link", "Last-Modified", "Location", "Retry-After"],
     )  # fmt: skip
     app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=str(files("advocacy_ld.web") / "static")), "static")
@@ -59,4 +66,5 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     app.include_router(sparql.router)
     app.include_router(home.router)
     app.include_router(model_routes.router)
+    app.include_router(api.router)
     return app

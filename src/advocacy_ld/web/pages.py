@@ -122,8 +122,13 @@ class Pages:
         """The graph as compacted JSON-LD, ready to embed in a script element."""
         return json_for_script(compact_graph(graph, self.app.model.context, self.app.context_url))
 
-    def resource(self, request: Request, description: Description) -> bytes:
-        """A statement's page, or an entity's (organization, facility, allegation…)."""
+    def resource(
+        self, request: Request, description: Description, notice: dict[str, str] | None = None
+    ) -> bytes:
+        """A statement's page, or an entity's (organization, facility, allegation…).
+
+        `notice` (text, link, href) is shown above the page: a past version says so.
+        """
         store = self.app.repository.public
         graph = description.graph
         linked = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
@@ -137,6 +142,7 @@ class Pages:
             "jsonld": self.jsonld(graph),
             "description": description,
             "query": {"page": str(description.page)} if description.page > 1 else {},
+            "notice": notice,
         }
         if description.is_record and description.record.id.kind == "statement":
             statement = statement_view(graph, description.iri, page)
@@ -225,8 +231,8 @@ def _with_query(path: str, query: dict[str, str], explicit_language: bool = Fals
     return path + ("?" + "&".join(f"{k}={v}" for k, v in sorted(kept.items())) if kept else "")
 
 
-def pages(app: ServicesDep) -> Pages:
-    """FastAPI dependency."""
+async def pages(app: ServicesDep) -> Pages:
+    """FastAPI dependency (async: nothing here blocks)."""
     return Pages(app)
 
 

@@ -1,4 +1,5 @@
-"""`/id/{kind}/{slug}`: records and the nodes inside them, negotiated."""
+"""`/id/{kind}/{slug}`: records and the nodes inside them, negotiated; their public history
+(`/versions`, `?version=N`) and, once retracted, their tombstones (410)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import Response
 from advocacy_ld.publish.describe import Description, ResourceLocator, describe, validator_of
 from advocacy_ld.publish.formats import RDF_REPRESENTATIONS, Representation
 from advocacy_ld.publish.render import render_rdf
+from advocacy_ld.web.history import gone_or_missing, version_response, versions_response
 from advocacy_ld.web.pages import PagesDep
 from advocacy_ld.web.problems import Problem
 from advocacy_ld.web.responses import negotiated_response, split_suffix
@@ -28,6 +30,9 @@ def resource(
     app: ServicesDep,
     html: PagesDep,
     page: Annotated[int, Query(ge=1, le=100_000, description="Page of mentioning records")] = 1,
+    version: Annotated[
+        int | None, Query(ge=1, le=10_000_000, description="A version of the public history")
+    ] = None,
 ) -> Response:
     slug, suffix = split_suffix(name)
     path = f"/id/{kind}/{slug}"
@@ -37,7 +42,11 @@ def resource(
         locator = app.extras["locator"] = ResourceLocator(app.repository)
     state = locator.locate(iri)
     if state is None:
-        raise Problem(404, "no published resource of this dataset has this IRI", "not-found")
+        return gone_or_missing(request, app, html, iri, suffix)
+    if version is not None:
+        if state.id.iri != iri:
+            raise Problem(404, "only records have versions; this is a node in one", "not-found")
+        return version_response(request, app, html, state, version, suffix)
     page_size = app.settings.mentions_page_size
 
     @cache
@@ -66,6 +75,7 @@ def resource(
             links.append(f'<{path}?page={page + 1}>; rel="next"')
         return "\n".join(links).encode("utf-8")
 
+    history_links = [f'<{path}/versions>; rel="version-history"'] if state.id.iri == iri else []
     # Paging links depend on the mentions query: kept with the rendered bodies, by validator.
     links = app.cache.get_or_render((iri, validator, "links"), paging_links).decode("utf-8")
     return negotiated_response(
@@ -77,5 +87,33 @@ def resource(
         last_modified=max(state.modified, app.repository.last_modified),
         renderers=ordered,
         suffix=suffix,
-        extra_links=links.splitlines(),
+        extra_links=[*links.splitlines(), *history_links],
     )
+
+
+@router.get("/id/{kind}/{slug}/{name}", summary="A record's public version history")
+def versions(
+    request: Request, kind: str, slug: str, name: str, app: ServicesDep, html: PagesDep
+) -> Response:
+    stem, suffix = split_suffix(name)
+    iri = f"{app.settings.base_uri}/id/{kind}/{slug}"
+    if stem != "versions":
+        raise Problem(404, "no published resource of this dataset has this IRI", "not-found")
+    state = app.repository.public_state(iri)
+    if state is None:
+        return gone_or_missing(request, app, html, iri, suffix)
+    return versions_response(request, app, html, state, suffix)
+
+
+@router.get("/id/{kind}/{slug}/versions/{name}", summary="One version of a record's public history")
+def version_of(
+    request: Request, kind: str, slug: str, name: str, app: ServicesDep, html: PagesDep
+) -> Response:
+    stem, suffix = split_suffix(name)
+    iri = f"{app.settings.base_uri}/id/{kind}/{slug}"
+    if not stem.isdigit() or not 1 <= int(stem) <= 10_000_000:
+        raise Problem(404, "versions are numbered from 1", "not-found")
+    state = app.repository.public_state(iri)
+    if state is None:
+        return gone_or_missing(request, app, html, iri, suffix)
+    return version_response(request, app, html, state, int(stem), suffix)

@@ -27,8 +27,8 @@ class Services:
         return f"{self.settings.base_uri}/context.jsonld"
 
 
-def services(request: Request) -> Services:
-    """FastAPI dependency: the app's services."""
+async def services(request: Request) -> Services:
+    """FastAPI dependency: the app's services (async: a sync dependency costs a thread hop)."""
     found: Services = request.app.state.services
     return found
 
