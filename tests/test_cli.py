@@ -156,3 +156,27 @@ def test_console_script_maps_library_errors_to_exit_two(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "unknown store 'nope'" in result.stderr
+
+
+def test_a_root_without_its_class_is_refused(env: dict[str, str], tmp_path: Path) -> None:
+    untyped = tmp_path / "org.ttl"
+    untyped.write_text('<id/org/untyped> <https://schema.org/name> "No type"@en .\n', "utf-8")
+    code, out, _ = invoke(env, "validate", str(untyped))
+    assert code == 1
+    assert "must be typed" in out
+    assert "http://www.w3.org/ns/org#Organization" in out
+
+
+def test_hostile_blank_nodes_are_refused_before_hashing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # A ring of blank nodes: canonicalizing it (RDFC-1.0) would take exponential time.
+    ring = "\n".join(f"_:b{i} <https://schema.org/knows> _:b{(i + 1) % 300} ." for i in range(300))
+    hostile = tmp_path / "ring.ttl"
+    root = (
+        "<id/org/ring> a <http://www.w3.org/ns/org#Organization> ; <https://schema.org/knows> _:b0"
+    )
+    hostile.write_text(f"{root} .\n{ring}\n", "utf-8")
+    code, _, err = invoke(env, "load", str(hostile))
+    assert code == 2
+    assert "blank node" in err

@@ -32,5 +32,10 @@ class RenderCache:
                 self._entries.popitem(last=False)
         return body
 
+    def peek(self, key: Hashable) -> bytes | None:
+        """The cached bytes, or None; never renders."""
+        with self._lock:
+            return self._entries.get(key)
+
     def __len__(self) -> int:
         return len(self._entries)

@@ -54,6 +54,14 @@ class ResourceLocator:
         self._generation = ""
         self._containers: dict[str, str | None] = {}
 
+    def peek(self, iri: str) -> RecordState | None:
+        """`locate` without touching the store: None when that would need a query."""
+        state = self.repository.public_state(iri)
+        if state is not None or self._generation != self.repository.generation:
+            return state
+        container = self._containers.get(iri)
+        return self.repository.public_state(container) if container is not None else None
+
     def locate(self, iri: str) -> RecordState | None:
         state = self.repository.public_state(iri)
         if state is not None:

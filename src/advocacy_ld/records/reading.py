@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from advocacy_ld.errors import RecordError
+from advocacy_ld.records.blank_nodes import check_blank_nodes
 from advocacy_ld.records.identity import RecordId, RecordIdentifier
 from advocacy_ld.records.parsing import ParseOptions, RDFSyntax, parse_document
 
@@ -60,6 +61,8 @@ def read_record(
             f"{source}: a record may only describe IRIs under {ids.base_uri}/id/; "
             f"it describes {', '.join(foreign[:5])}"
         )
+    # Before anything canonicalizes the graph: RDFC-1.0 is exponential on hostile blank nodes.
+    check_blank_nodes(graph)
     return RecordCandidate(record, graph, source)
 
 

@@ -19,7 +19,6 @@ from advocacy_ld.errors import (
 )
 from advocacy_ld.model import Model, load_context
 from advocacy_ld.model.namespaces import CONTEXT_IRI
-from advocacy_ld.records.blank_nodes import check_blank_nodes
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.ledger import RecordState, Status
 from advocacy_ld.records.loading import RecordChecker
@@ -109,7 +108,6 @@ class Submissions:
         count = len(candidate.graph)
         if count > self.settings.max_record_triples:
             raise TooManyTriplesError(count, self.settings.max_record_triples)
-        check_blank_nodes(candidate.graph)  # before anything canonicalizes the graph
         return candidate
 
     # -- validating --------------------------------------------------------------------------

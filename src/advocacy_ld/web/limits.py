@@ -47,7 +47,12 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            # No body announced (a GET, most often): nothing to read or count.
+            await self.app(scope, receive, send)
+            return
         if declared is not None and declared.strip().isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return

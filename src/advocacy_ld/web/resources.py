@@ -9,21 +9,68 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from advocacy_ld.publish.describe import Description, ResourceLocator, describe, validator_of
 from advocacy_ld.publish.formats import RDF_REPRESENTATIONS, Representation
 from advocacy_ld.publish.render import render_rdf
 from advocacy_ld.web.history import gone_or_missing, version_response, versions_response
-from advocacy_ld.web.pages import PagesDep
+from advocacy_ld.web.pages import Pages, PagesDep
 from advocacy_ld.web.problems import Problem
 from advocacy_ld.web.responses import negotiated_response, split_suffix
-from advocacy_ld.web.services import ServicesDep
+from advocacy_ld.web.services import Services, ServicesDep
 
 router = APIRouter()
 
 
+class _NotCachedError(Exception):
+    """Raised by a renderer on the fast path: the answer needs work off the event loop."""
+
+
+def _not_cached() -> bytes:
+    raise _NotCachedError
+
+
+def _cached_resource(
+    request: Request, name: str, kind: str, app: Services, html: Pages, page: int
+) -> Response | None:
+    """Answer from the cache alone, on the event loop; None when anything must be computed.
+
+    Most GETs of a published resource end here: a thread hop and a store lookup would cost
+    more than the whole answer (DESIGN.md §7).
+    """
+    slug, suffix = split_suffix(name)
+    path = f"/id/{kind}/{slug}"
+    iri = f"{app.settings.base_uri}{path}"
+    locator = app.extras.get("locator")
+    state = locator.peek(iri) if isinstance(locator, ResourceLocator) else None
+    if state is None:
+        return None
+    language = html.language(request)
+    validator = f"{validator_of(app.repository, state, page)}-{language}"
+    links = app.cache.peek((iri, validator, "links"))
+    if links is None:
+        return None
+    history_links = [f'<{path}/versions>; rel="version-history"'] if state.id.iri == iri else []
+    renderers = dict.fromkeys((*RDF_REPRESENTATIONS, Representation.HTML), _not_cached)
+    try:
+        return negotiated_response(
+            request,
+            app,
+            path=path,
+            key=(iri, language),
+            validator=validator,
+            last_modified=max(state.modified, app.repository.last_modified),
+            renderers=renderers,
+            suffix=suffix,
+            extra_links=[*links.decode("utf-8").splitlines(), *history_links],
+        )
+    except _NotCachedError:
+        return None
+
+
 @router.get("/id/{kind}/{name}", summary="A record or a node in one, negotiated")
-def resource(
+async def resource(
     request: Request,
     kind: str,
     name: str,
@@ -33,6 +80,25 @@ def resource(
     version: Annotated[
         int | None, Query(ge=1, le=10_000_000, description="A version of the public history")
     ] = None,
+) -> Response:
+    if version is None:
+        cached = _cached_resource(request, name, kind, app, html, page)
+        if cached is not None:
+            return cached
+    response: Response = await run_in_threadpool(
+        _resource, request, kind, name, app, html, page, version
+    )
+    return response
+
+
+def _resource(
+    request: Request,
+    kind: str,
+    name: str,
+    app: Services,
+    html: Pages,
+    page: int,
+    version: int | None,
 ) -> Response:
     slug, suffix = split_suffix(name)
     path = f"/id/{kind}/{slug}"
