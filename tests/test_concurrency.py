@@ -51,9 +51,8 @@ def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     outcomes = [item for batch in results for item in batch]
     assert len(outcomes) == WRITERS * SUBMISSIONS
     statuses = {status for _, status in outcomes}
-    assert statuses <= {201, 503}, statuses
+    assert statuses == {201}, statuses
     accepted = [body for body, status in outcomes if status == 201]
-    assert len(accepted) >= WRITERS * SUBMISSIONS * 0.9
     repository = open_repository(Settings(data=data, base_uri=base))
     try:
         states = repository.states()
