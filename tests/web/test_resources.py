@@ -203,3 +203,18 @@ def test_publishing_a_new_version_never_serves_a_stale_representation(
             assert modified >= format_datetime(repository.last_modified, usegmt=True)[:5]
     finally:
         repository.close()
+
+
+def test_the_cached_answer_is_the_routed_answer(client: TestClient) -> None:
+    """The second GET comes from the cache fast path; it must not differ from the first."""
+    first = client.get(ICRC, headers={"Accept": "application/ld+json"})
+    second = client.get(ICRC, headers={"Accept": "application/ld+json"})
+    assert second.content == first.content
+    for header in ("etag", "last-modified", "vary", "link", "content-type", "cache-control"):
+        assert second.headers[header] == first.headers[header]
+    refused = client.get(ICRC, headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    assert refused.headers["content-type"] == "application/problem+json"
+    arabic = client.get(f"{ICRC}?lang=ar", headers={"Accept": "text/html"})
+    assert 'dir="rtl"' in arabic.text
+    assert client.get(f"{ICRC}?lang=ar", headers={"Accept": "text/html"}).text == arabic.text

@@ -31,7 +31,7 @@ def _not_cached() -> bytes:
     raise _NotCachedError
 
 
-def _cached_resource(
+def cached_resource(
     request: Request, name: str, kind: str, app: Services, html: Pages, page: int
 ) -> Response | None:
     """Answer from the cache alone, on the event loop; None when anything must be computed.
@@ -82,7 +82,7 @@ async def resource(
     ] = None,
 ) -> Response:
     if version is None:
-        cached = _cached_resource(request, name, kind, app, html, page)
+        cached = cached_resource(request, name, kind, app, html, page)
         if cached is not None:
             return cached
     response: Response = await run_in_threadpool(
