@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from advocacy_ld.publish.describe import Description, ResourceLocator, describe, validator_of
 from advocacy_ld.publish.formats import RDF_REPRESENTATIONS, Representation
 from advocacy_ld.publish.render import render_rdf
+from advocacy_ld.records.ledger import RecordState
 from advocacy_ld.web.history import gone_or_missing, version_response, versions_response
 from advocacy_ld.web.pages import Pages, PagesDep
 from advocacy_ld.web.problems import Problem
@@ -51,22 +52,40 @@ def cached_resource(
     links = app.cache.peek((iri, validator, "links"))
     if links is None:
         return None
-    history_links = [f'<{path}/versions>; rel="version-history"'] if state.id.iri == iri else []
     renderers = dict.fromkeys((*RDF_REPRESENTATIONS, Representation.HTML), _not_cached)
     try:
-        return negotiated_response(
-            request,
-            app,
-            path=path,
-            key=(iri, language),
-            validator=validator,
-            last_modified=max(state.modified, app.repository.last_modified),
-            renderers=renderers,
-            suffix=suffix,
-            extra_links=[*links.decode("utf-8").splitlines(), *history_links],
+        return _answer(
+            request, app, state, iri, path, language, validator, links, renderers, suffix
         )
     except _NotCachedError:
         return None
+
+
+def _answer(
+    request: Request,
+    app: Services,
+    state: RecordState,
+    iri: str,
+    path: str,
+    language: str,
+    validator: str,
+    paging_links: bytes,
+    renderers: dict[Representation, Callable[[], bytes]],
+    suffix: Representation | None,
+) -> Response:
+    """The negotiated answer both paths give, so the cached one cannot drift from the routed."""
+    history_links = [f'<{path}/versions>; rel="version-history"'] if state.id.iri == iri else []
+    return negotiated_response(
+        request,
+        app,
+        path=path,
+        key=(iri, language),
+        validator=validator,
+        last_modified=max(state.modified, app.repository.last_modified),
+        renderers=renderers,
+        suffix=suffix,
+        extra_links=[*paging_links.decode("utf-8").splitlines(), *history_links],
+    )
 
 
 @router.get("/id/{kind}/{name}", summary="A record or a node in one, negotiated")
@@ -141,20 +160,9 @@ def _resource(
             links.append(f'<{path}?page={page + 1}>; rel="next"')
         return "\n".join(links).encode("utf-8")
 
-    history_links = [f'<{path}/versions>; rel="version-history"'] if state.id.iri == iri else []
     # Paging links depend on the mentions query: kept with the rendered bodies, by validator.
-    links = app.cache.get_or_render((iri, validator, "links"), paging_links).decode("utf-8")
-    return negotiated_response(
-        request,
-        app,
-        path=path,
-        key=(iri, language),
-        validator=validator,
-        last_modified=max(state.modified, app.repository.last_modified),
-        renderers=ordered,
-        suffix=suffix,
-        extra_links=[*links.splitlines(), *history_links],
-    )
+    links = app.cache.get_or_render((iri, validator, "links"), paging_links)
+    return _answer(request, app, state, iri, path, language, validator, links, ordered, suffix)
 
 
 @router.get("/id/{kind}/{slug}/{name}", summary="A record's public version history")
