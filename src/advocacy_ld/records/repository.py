@@ -363,7 +363,8 @@ class Repository:
                 and current.status is status
                 and current.restricted == restricted_now
             ):
-                self._sync_public(current)  # heals a public copy left behind
+                # Nothing to write; a public copy left behind by a crash was marked in the
+                # ledger and is brought in line by `recover` when the repository opens.
                 return Change(current, False)
             number = current.version + 1 if current is not None else 1
             state = RecordState(
@@ -476,7 +477,8 @@ class Repository:
                 graph if graph is not None else self.version_graph(state.id.iri, state.version)
             )
             if current is not None:
-                self.public.put_record(state.id.iri, current)
+                # The ledger already knows this version differs: no need to compare again.
+                self.public.replace_record(state.id.iri, current)
         else:
             self.public.remove_record(state.id.iri)
         self.archive.update(sync_mark_update(state.id.iri, marked=False))

@@ -42,6 +42,10 @@ class Store(Protocol):
         """Replace the record's graph atomically; False when it already held the same graph."""
         ...
 
+    def replace_record(self, iri: str, graph: Graph) -> None:
+        """Replace the record's graph atomically, without comparing it with the stored one."""
+        ...
+
     def remove_record(self, iri: str) -> bool:
         """Drop the record's graph; False when there was none."""
         ...

@@ -32,10 +32,13 @@ class OxigraphStore:
         existing = self.get_record(iri)
         if existing is not None and content_hash(existing) == content_hash(graph):
             return False
+        self.replace_record(iri, graph)
+        return True
+
+    def replace_record(self, iri: str, graph: Graph) -> None:
         # One SPARQL Update is one transaction in Oxigraph: readers see the old graph or the
         # new one, never a mix, and a crash leaves one or the other.
         self.update(replace_graph_update(iri, graph))
-        return True
 
     def remove_record(self, iri: str) -> bool:
         name = ox.NamedNode(iri)
