@@ -26,6 +26,9 @@ VERSIONS = "urn:advocacy-ld:versions"
 """PROV description of every version."""
 AUDIT = "urn:advocacy-ld:audit"
 """One PROV activity per write."""
+FEED = "urn:advocacy-ld:feed"
+"""The public change feed: one event per version made public and per withdrawal, numbered."""
+EVENT_BASE = "urn:advocacy-ld:feed:event:"
 AGENT_BASE = "urn:advocacy-ld:agent:"
 
 
@@ -108,6 +111,39 @@ class AuditEntry:
     record: str
     version: int
     detail: str | None
+
+
+class EventKind(StrEnum):
+    """What a change-feed event says about a record."""
+
+    VERSION = "version"
+    """This version of the record became public."""
+    TOMBSTONE = "tombstone"
+    """The record left the public dataset (retracted, restricted or under review again)."""
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event of the public change feed, in the order the public dataset changed.
+
+    Nothing here is private: a record only has events once it has been public, a tombstone
+    carries only the reason of a retraction (which its 410 page shows too), never who wrote.
+    """
+
+    sequence: int
+    kind: EventKind
+    record: str
+    version: int
+    time: datetime
+    reason: str | None = None
+
+    @property
+    def version_iri(self) -> str:
+        return version_iri(self.record, self.version)
+
+
+def event_iri(sequence: int) -> str:
+    return f"{EVENT_BASE}{sequence}"
 
 
 def version_iri(record: str, number: int) -> str:
@@ -216,6 +252,79 @@ def read_public_history(archive: Store, record: str) -> dict[int, datetime]:
         )
     )
     return {int(row["n"].value): datetime.fromisoformat(row["issued"].value) for row in rows}
+
+
+def feed_event_update(
+    kind: EventKind, record: str, version: int, time: datetime, reason: str | None = None
+) -> str:
+    """Append one event to the change feed, numbered in the same transaction as the write.
+
+    The counter is read and advanced inside the update (SPARQL 1.1 Update §3.1.3), so the
+    numbers have no gaps and no repeats whatever else writes to the archive.
+    """
+    counter = f"<{FEED}> <{ADV.lastSequence}>"
+    said = f" ; <{ADV.retractionReason}> {_text(reason)}" if reason else ""
+    return (
+        f"DELETE {{ GRAPH <{FEED}> {{ {counter} ?last }} }} "
+        f"INSERT {{ GRAPH <{FEED}> {{ {counter} ?next . ?event <{ADV.sequence}> ?next ; "
+        f"<{ADV.action}> {_text(kind.value)} ; <{ADV.record}> <{record}> ; "
+        f"<{ADV.versionNumber}> {version} ; <{PROV.generatedAtTime}> {_dt(time)}{said} }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH <{FEED}> {{ {counter} ?last }} }} "
+        f"BIND(COALESCE(?last, 0) + 1 AS ?next) "
+        f'BIND(IRI(CONCAT("{EVENT_BASE}", STR(?next))) AS ?event) }}'
+    )
+
+
+def read_feed_length(archive: Store) -> int:
+    """The number of the latest change-feed event (0 when there is none)."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?last WHERE {{ GRAPH <{FEED}> {{ <{FEED}> <{ADV.lastSequence}> ?last }} }}"
+        )
+    )
+    return max((int(row["last"].value) for row in rows), default=0)
+
+
+def read_feed_events(archive: Store, first: int, last: int) -> list[FeedEvent]:
+    """Events `first` to `last` (inclusive), in order; looked up by IRI, not scanned."""
+    if last < first:
+        return []
+    values = " ".join(f"<{event_iri(n)}>" for n in range(max(first, 1), last + 1))
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n ?action ?record ?version ?time ?reason WHERE {{ VALUES ?e {{ {values} }} "
+            f"GRAPH <{FEED}> {{ ?e <{ADV.sequence}> ?n ; <{ADV.action}> ?action ; "
+            f"<{ADV.record}> ?record ; <{ADV.versionNumber}> ?version ; "
+            f"<{PROV.generatedAtTime}> ?time . OPTIONAL {{ ?e <{ADV.retractionReason}> ?reason }} "
+            f"}} }} ORDER BY ?n"
+        )
+    )
+    return [
+        FeedEvent(
+            sequence=int(row["n"].value),
+            kind=EventKind(row["action"].value),
+            record=str(row["record"].value),
+            version=int(row["version"].value),
+            time=datetime.fromisoformat(row["time"].value),
+            reason=_optional(row, "reason"),
+        )
+        for row in rows
+    ]
+
+
+def read_public_marks(archive: Store, versions: list[str]) -> set[str]:
+    """Which of these version IRIs are in their record's public history now (see
+    `public_history_update`); a withdrawal clears the marks of all of a record's versions."""
+    if not versions:
+        return set()
+    values = " ".join(f"<{v}>" for v in versions)
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?v WHERE {{ VALUES ?v {{ {values} }} "
+            f"GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }}"
+        )
+    )
+    return {str(row["v"].value) for row in rows}
 
 
 def audit_update(entry: AuditEntry) -> str:

@@ -23,16 +23,22 @@ from advocacy_ld.records.identity import RecordId, RecordIdentifier
 from advocacy_ld.records.ledger import (
     LEDGER,
     AuditEntry,
+    EventKind,
+    FeedEvent,
     PublicVersion,
     RecordState,
     Status,
     VersionInfo,
     audit_update,
+    feed_event_update,
     new_audit_entry,
     now,
     public_history_update,
     read_audit,
+    read_feed_events,
+    read_feed_length,
     read_public_history,
+    read_public_marks,
     read_states,
     read_sync_marks,
     read_versions,
@@ -210,6 +216,19 @@ class Repository:
         if not any(v.number == number for v in self.public_versions(iri)):
             return None
         return self.version_graph(iri, number)
+
+    def feed_length(self) -> int:
+        """How many events the public change feed holds."""
+        return read_feed_length(self.archive)
+
+    def feed_events(self, first: int, last: int) -> list[FeedEvent]:
+        """Change-feed events `first` to `last` (inclusive, numbered from 1), in order."""
+        return read_feed_events(self.archive, first, last)
+
+    def publicly_readable(self, version_iris: list[str]) -> set[str]:
+        """Which of these versions anyone may read now: those in their record's public
+        history. A curator's withdrawal (retract, restrict) takes all of a record's out."""
+        return read_public_marks(self.archive, version_iris)
 
     def claimed_elsewhere(self, record: str, subjects: Sequence[str]) -> list[str]:
         """Which of `subjects` the current version of another record describes."""
@@ -461,8 +480,24 @@ class Repository:
             if state.is_public
             else []
         )
+        events = []
+        if state.is_public and (
+            not was_public or previous is None or previous.version != state.version
+        ):
+            events.append(
+                feed_event_update(EventKind.VERSION, state.id.iri, state.version, state.modified)
+            )
+        elif was_public and not state.is_public:
+            reason = state.reason if state.status is Status.RETRACTED else None
+            events.append(
+                feed_event_update(
+                    EventKind.TOMBSTONE, state.id.iri, state.version, state.modified, reason
+                )
+            )
         pending = sync_mark_update(state.id.iri, marked=True)
-        self.archive.update(" ;\n".join([state_update(state), *updates, *history, pending]))
+        self.archive.update(
+            " ;\n".join([state_update(state), *updates, *history, *events, pending])
+        )
         self.states()[state.id.iri] = state
         self._sync_public(state, public_graph)
         if was_public or state.is_public:
@@ -490,7 +525,22 @@ class Repository:
             state = self.state(iri)
             if state is not None:
                 self._sync_public(state)
+        self._start_feed()
         return len(marked)
+
+    def _start_feed(self) -> None:
+        """Give an archive written before the change feed existed one version event per public
+        record, oldest change first, so that a harvester replaying the feed gets everything."""
+        if read_feed_length(self.archive) > 0:
+            return
+        public = sorted(self.published(), key=lambda s: (s.modified, s.id.iri))
+        if public:
+            self.archive.update(
+                " ;\n".join(
+                    feed_event_update(EventKind.VERSION, s.id.iri, s.version, s.modified)
+                    for s in public
+                )
+            )
 
 
 def open_repository(settings: Settings) -> Repository:
