@@ -1,7 +1,8 @@
-"""Capped answers, written by us, read back by pyoxigraph: the same solutions come out.
+"""Capped answers read back by pyoxigraph: the same solutions come out.
 
-pyoxigraph's own result parsers are the reference: whatever `write_solutions` writes in JSON,
-XML or TSV must parse to exactly the solutions a direct query gives.
+pyoxigraph's own result parsers are the reference: whatever `evaluate` writes in JSON, XML or
+TSV (cut at the cap, then written again) must parse to exactly the solutions a direct query
+gives.
 """
 
 from __future__ import annotations

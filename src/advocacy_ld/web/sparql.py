@@ -121,11 +121,20 @@ def query_engine(app: Services) -> QueryEngine:
     summary="SPARQL 1.1 query endpoint (service description without a query)",
 )
 async def sparql(request: Request, app: ServicesDep, html: PagesDep) -> Response:
+    # On the event loop throughout: the engine waits for its workers without a thread, and
+    # only page rendering (a browser's request) goes to the thread pool.
     deadline = time.monotonic() + app.settings.sparql_timeout
     body = await request.body() if request.method == "POST" else b""
-    # Everything after this may block (evaluation, rendering): off the event loop.
-    response: Response = await run_in_threadpool(_answer, request, app, html, body, deadline)
-    return response
+    try:
+        operation = read_operation(
+            request.method, request.headers.get("content-type"), request.scope["query_string"], body
+        )
+    except ProtocolError as error:
+        raise Problem(error.status, error.detail, error.kind, error.headers) from None
+    if operation.query is None:
+        response: Response = await run_in_threadpool(_service_description, request, app, html, None)
+        return response
+    return await _run_query(request, app, html, operation, operation.query, deadline)
 
 
 @router.get("/sparql.{ext}", summary="The service description in one representation")
@@ -154,19 +163,7 @@ def sparql_other_methods(request: Request) -> Response:
     )
 
 
-def _answer(request: Request, app: Services, html: Pages, body: bytes, deadline: float) -> Response:
-    try:
-        operation = read_operation(
-            request.method, request.headers.get("content-type"), request.scope["query_string"], body
-        )
-    except ProtocolError as error:
-        raise Problem(error.status, error.detail, error.kind, error.headers) from None
-    if operation.query is None:
-        return _service_description(request, app, html, None)
-    return _run_query(request, app, html, operation, operation.query, deadline)
-
-
-def _run_query(
+async def _run_query(
     request: Request,
     app: Services,
     html: Pages,
@@ -208,26 +205,33 @@ def _run_query(
         row_cap=app.settings.sparql_row_cap,
         prefixes=PREFIX_MAP,
     )
-    outcome = _evaluate(app, job, deadline)
+    outcome = await _evaluate(app, job, deadline)
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[MAX_ROWS_HEADER] = str(app.settings.sparql_row_cap)
     chosen = graphs if outcome.kind is ResultKind.GRAPH else results
     if chosen == HTML:
-        labels = TermLabels(PREFIX_MAP)
-        if outcome.kind is ResultKind.GRAPH:
-            table = triples_table(outcome.body, labels)
-        else:
-            table = solutions_table(outcome.body, labels)
-        page = _form_page(request, app, html, query, table, outcome)
+        page = await run_in_threadpool(_answer_page, request, app, html, query, outcome)
         return Response(page, headers=headers, media_type="text/html; charset=utf-8")
     return Response(outcome.body, headers=headers, media_type=outcome.content_type)
 
 
-def _evaluate(app: Services, job: QueryJob, deadline: float) -> Outcome:
+def _answer_page(
+    request: Request, app: Services, html: Pages, query: str, outcome: Outcome
+) -> bytes:
+    """The form with the answer as a table (parsed back from what a program would get)."""
+    labels = TermLabels(PREFIX_MAP)
+    if outcome.kind is ResultKind.GRAPH:
+        table = triples_table(outcome.body, labels)
+    else:
+        table = solutions_table(outcome.body, labels)
+    return _form_page(request, app, html, query, table, outcome)
+
+
+async def _evaluate(app: Services, job: QueryJob, deadline: float) -> Outcome:
     """The engine's answer; its errors as problems (RFC 9457)."""
     try:
-        return query_engine(app).run(job, deadline)
+        return await query_engine(app).run(job, deadline)
     except QuerySyntaxError as error:
         raise Problem(
             400,

@@ -15,6 +15,7 @@ its end, holding one of `sparql_workers` slots (later queries wait for a free on
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import threading
 import time
@@ -39,7 +40,7 @@ class QueryEngine(Protocol):
 
     stops_runaway_queries: bool
 
-    def run(self, job: QueryJob, deadline: float) -> Outcome:
+    async def run(self, job: QueryJob, deadline: float) -> Outcome:
         """Answer `job` by `deadline` (a `time.monotonic()` instant)."""
         ...
 
@@ -65,11 +66,14 @@ class ProcessEngine:
         self.pool = ProcessPool(workers)
         self._generation = generation
 
-    def run(self, job: QueryJob, deadline: float) -> Outcome:
-        path = self.snapshots.acquire(self._generation())
+    async def run(self, job: QueryJob, deadline: float) -> Outcome:
+        generation = self._generation()
+        path = self.snapshots.acquire_current(generation)
+        if path is None:  # the dataset changed: checkpoint it (milliseconds of disk work)
+            path = await asyncio.to_thread(self.snapshots.acquire, generation)
         try:
             job = dataclasses.replace(job, snapshot=str(path))
-            return answer_of(self.pool.run(job, deadline, self.timeout))
+            return answer_of(await self.pool.run(job, deadline, self.timeout))
         finally:
             self.snapshots.release(path)
 
@@ -88,7 +92,10 @@ class ThreadEngine:
         self.timeout = timeout
         self._slots = threading.BoundedSemaphore(max(slots, 1))
 
-    def run(self, job: QueryJob, deadline: float) -> Outcome:
+    async def run(self, job: QueryJob, deadline: float) -> Outcome:
+        return await asyncio.to_thread(self._run, job, deadline)
+
+    def _run(self, job: QueryJob, deadline: float) -> Outcome:
         if not self._slots.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
             raise EngineBusyError("every query slot stayed busy until the deadline")
         finished = threading.Event()

@@ -7,14 +7,15 @@ server's `__main__`, and SIGKILL ends a runaway evaluation wherever it is, GIL o
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
-import queue
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 
 from advocacy_ld.publish.sparql.errors import (
@@ -25,9 +26,10 @@ from advocacy_ld.publish.sparql.errors import (
 from advocacy_ld.publish.sparql.job import Outcome, QueryJob
 from advocacy_ld.publish.sparql.wire import (
     DeadlineReached,
+    InputClosed,
     PipeClosed,
-    read_frame_before,
-    write_frame_before,
+    read_frame_async,
+    write_frame_async,
 )
 
 WORKER_COMMAND = (sys.executable, "-m", "advocacy_ld.publish.sparql.worker")
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 class WorkerProcess:
-    """One worker and its two pipes."""
+    """One worker and its two pipes (non-blocking on our side: the event loop waits on them)."""
 
     def __init__(self, command: Sequence[str]) -> None:
         # A session of its own: a Ctrl-C meant for the server does not reach the workers,
@@ -49,16 +51,16 @@ class WorkerProcess:
         self._input = self.process.stdin.fileno()
         self._output = self.process.stdout.fileno()
         os.set_blocking(self._input, False)
+        os.set_blocking(self._output, False)
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def send(self, job: QueryJob, deadline: float) -> None:
-        write_frame_before(self._input, job.to_wire(), b"", deadline)
-
-    def receive(self, deadline: float) -> Outcome:
-        header, body = read_frame_before(self._output, deadline)
+    async def ask(self, job: QueryJob, deadline: float) -> Outcome:
+        """Send the job, wait for its outcome."""
+        await write_frame_async(self._input, job.to_wire(), b"", deadline)
+        header, body = await read_frame_async(self._output, deadline)
         return Outcome.from_wire(header, body)
 
     def kill(self) -> None:
@@ -84,50 +86,90 @@ class WorkerProcess:
 
 
 class ProcessPool:
-    """Hands each query to an idle worker; waits for one no longer than the deadline."""
+    """Hands each query to an idle worker; waits for one no longer than the deadline.
+
+    Callers wait on their own event loop (no thread per waiting query); a worker coming free
+    goes to the longest-waiting caller, on whichever loop that caller runs.
+    """
 
     def __init__(self, size: int, command: Sequence[str] = WORKER_COMMAND) -> None:
         self._command = tuple(command)
-        self._idle: queue.SimpleQueue[WorkerProcess] = queue.SimpleQueue()
+        self._idle: deque[WorkerProcess] = deque()
+        self._waiters: deque[asyncio.Future[WorkerProcess]] = deque()
         self._workers: set[WorkerProcess] = set()
         self._lock = threading.Lock()
         self._closed = False
-        with self._lock:
-            for _ in range(max(size, 1)):
-                self._idle.put(self._spawn())
+        for _ in range(max(size, 1)):
+            self._idle.append(self._spawn())
 
-    def run(self, job: QueryJob, deadline: float, timeout: float) -> Outcome:
+    async def run(self, job: QueryJob, deadline: float, timeout: float) -> Outcome:
         """The outcome; DeadlineExceededError after killing the worker, EngineBusyError if none
         came free in time."""
         for _ in range(2):
-            worker = self._take(deadline)
+            worker = await self._take(deadline)
             try:
-                worker.send(job, deadline)
-            except PipeClosed:
-                # It died while idle, so the job never reached it: another worker may take it.
-                self._replace(worker)
-                continue
+                outcome = await worker.ask(job, deadline)
             except DeadlineReached:
                 self._replace(worker)
                 raise DeadlineExceededError(timeout, stopped=True) from None
-            try:
-                outcome = worker.receive(deadline)
-            except DeadlineReached:
+            except InputClosed:
                 self._replace(worker)
-                raise DeadlineExceededError(timeout, stopped=True) from None
+                continue  # it died while idle: the job never reached it, another may take it
             except (PipeClosed, OSError) as error:
-                log.warning("SPARQL worker %d failed: %s", worker.pid, error)
                 self._replace(worker)
+                log.warning("SPARQL worker %d failed: %s", worker.pid, error)
                 raise EvaluationFailedError("the query worker ended without answering") from None
-            self._idle.put(worker)
+            except BaseException:
+                # Cancelled mid-query: its answer would reach the next caller; start afresh.
+                self._replace(worker)
+                raise
+            self._give_back(worker)
             return outcome
         raise EvaluationFailedError("no query worker could take the query")
 
-    def _take(self, deadline: float) -> WorkerProcess:
+    async def _take(self, deadline: float) -> WorkerProcess:
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter: asyncio.Future[WorkerProcess] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
         try:
-            return self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-        except queue.Empty:
+            async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
+                return await waiter
+        except TimeoutError:
+            with self._lock:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if waiter.done() and not waiter.cancelled():
+                self._give_back(waiter.result())  # handed over just as the deadline passed
             raise EngineBusyError("every query worker stayed busy until the deadline") from None
+
+    def _give_back(self, worker: WorkerProcess) -> None:
+        """To the longest-waiting caller still waiting, else to the idle workers."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    break
+            else:
+                self._idle.append(worker)
+                return
+        loop = waiter.get_loop()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is running:
+            self._deliver(waiter, worker)
+        else:
+            loop.call_soon_threadsafe(self._deliver, waiter, worker)
+
+    def _deliver(self, waiter: asyncio.Future[WorkerProcess], worker: WorkerProcess) -> None:
+        """On the waiter's loop: hand over, or pass on if it stopped waiting meanwhile."""
+        if waiter.done():
+            self._give_back(worker)
+        else:
+            waiter.set_result(worker)
 
     def pids(self) -> list[int]:
         """The worker processes now running (for operators and tests)."""
@@ -139,13 +181,14 @@ class ProcessPool:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
+            self._idle.clear()
         for worker in workers:
             worker.stop()
 
     def _spawn(self) -> WorkerProcess:
-        """Start a worker; the caller holds the lock."""
         worker = WorkerProcess(self._command)
-        self._workers.add(worker)
+        with self._lock:
+            self._workers.add(worker)
         return worker
 
     def _replace(self, worker: WorkerProcess) -> None:
@@ -153,5 +196,6 @@ class ProcessPool:
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
-            if not self._closed:
-                self._idle.put(self._spawn())
+            if self._closed:
+                return
+        self._give_back(self._spawn())

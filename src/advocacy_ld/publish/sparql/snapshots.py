@@ -50,6 +50,15 @@ class Snapshots:
             self._users[path] += 1
             return path
 
+    def acquire_current(self, generation: str) -> Path | None:
+        """The checkpoint of `generation` if it exists already (no disk work), else None."""
+        with self._lock:
+            if self._current is None or self._current[0] != generation:
+                return None
+            path = self._current[1]
+            self._users[path] += 1
+            return path
+
     def release(self, path: Path) -> None:
         with self._lock:
             self._users[path] -= 1

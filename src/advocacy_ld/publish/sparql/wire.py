@@ -1,16 +1,18 @@
 """Frames on the pipes between the server and its query workers.
 
 A frame is a JSON header and a binary body, each preceded by its length (8 bytes, big endian).
-The server reads with a deadline (`read_frame_before`), the worker blocks (`read_frame`).
+The server reads and writes on its event loop with a deadline (`read_frame_async`), the worker
+blocks (`read_frame`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import selectors
 import struct
 import time
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 _LENGTH = struct.Struct(">Q")
@@ -22,6 +24,10 @@ class DeadlineReached(Exception):  # noqa: N818 - a condition, not a failure of 
 
 class PipeClosed(Exception):  # noqa: N818
     """The other end went away (the worker died, or the server closed the pipe)."""
+
+
+class InputClosed(PipeClosed):
+    """The worker's input was closed before the job was written: the job never reached it."""
 
 
 def encode_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
@@ -48,49 +54,77 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes:
     return data
 
 
-def write_frame_before(fd: int, header: dict[str, Any], body: bytes, deadline: float) -> None:
-    """Write a whole frame to the non-blocking descriptor `fd` by `deadline`."""
+async def write_frame_async(fd: int, header: dict[str, Any], body: bytes, deadline: float) -> None:
+    """Write a whole frame to the non-blocking descriptor `fd` by `deadline` (time.monotonic),
+    waiting on the running event loop when the pipe is full."""
     data = memoryview(encode_frame(header, body))
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_WRITE)
-        while data:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                raise DeadlineReached
-            try:
-                written = os.write(fd, data)
-            except BlockingIOError:
-                continue
-            except BrokenPipeError as error:
-                raise PipeClosed("the worker closed its input") from error
-            data = data[written:]
+    loop = asyncio.get_running_loop()
+    while data:
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            await _ready(loop.add_writer, loop.remove_writer, fd, deadline)
+            continue
+        except BrokenPipeError as error:
+            raise InputClosed("the worker closed its input") from error
+        data = data[written:]
 
 
-def read_frame_before(fd: int, deadline: float) -> tuple[dict[str, Any], bytes]:
-    """Read a whole frame from the raw descriptor `fd` by `deadline` (time.monotonic)."""
-    reader = _DeadlineReader(fd, deadline)
-    header = json.loads(reader.read(_LENGTH.unpack(reader.read(8))[0]))
-    body = reader.read(_LENGTH.unpack(reader.read(8))[0])
-    return header, body
+async def read_frame_async(fd: int, deadline: float) -> tuple[dict[str, Any], bytes]:
+    """Read a whole frame from the non-blocking descriptor `fd` by `deadline`."""
+    loop = asyncio.get_running_loop()
+    reader = _FrameReader()
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            await _ready(loop.add_reader, loop.remove_reader, fd, deadline)
+            continue
+        if not chunk:
+            raise PipeClosed("the worker closed its output")
+        frame = reader.feed(chunk)
+        if frame is not None:
+            return frame
 
 
-class _DeadlineReader:
-    def __init__(self, fd: int, deadline: float) -> None:
-        self.fd = fd
-        self.deadline = deadline
+async def _ready(
+    watch: Callable[..., object], unwatch: Callable[[int], object], fd: int, deadline: float
+) -> None:
+    """Until `fd` is ready (as the loop's `add_reader`/`add_writer` sees it), or DeadlineReached."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DeadlineReached
+    ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    watch(fd, wake)
+    try:
+        async with asyncio.timeout(remaining):
+            await ready
+    except TimeoutError:
+        raise DeadlineReached from None
+    finally:
+        unwatch(fd)
+
+
+class _FrameReader:
+    """Collects chunks until a whole frame (two length-prefixed parts) has arrived."""
+
+    def __init__(self) -> None:
         self.buffer = bytearray()
 
-    def read(self, size: int) -> bytes:
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.fd, selectors.EVENT_READ)
-            while len(self.buffer) < size:
-                remaining = self.deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    raise DeadlineReached
-                chunk = os.read(self.fd, max(size - len(self.buffer), 65536))
-                if not chunk:
-                    raise PipeClosed("the worker closed its output")
-                self.buffer += chunk
-        data = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return data
+    def feed(self, chunk: bytes) -> tuple[dict[str, Any], bytes] | None:
+        self.buffer += chunk
+        if len(self.buffer) < 8:
+            return None
+        header_end = 8 + _LENGTH.unpack_from(self.buffer)[0]
+        if len(self.buffer) < header_end + 8:
+            return None
+        body_end = header_end + 8 + _LENGTH.unpack_from(self.buffer, header_end)[0]
+        if len(self.buffer) < body_end:
+            return None
+        header = json.loads(bytes(self.buffer[8:header_end]))
+        return header, bytes(self.buffer[header_end + 8 : body_end])
