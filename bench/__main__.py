@@ -28,6 +28,7 @@ from typing import Any
 
 from bench import dataset as data
 from bench import servers
+from bench.harvest import measure_harvests
 from bench.loadgen import LoadGenerator, LoadSettings, Measurement, wait_quiet
 from bench.processes import BenchError, Processes, free_port, install_signal_handlers
 from bench.profile import profile_server
@@ -300,6 +301,8 @@ class Bench:
             self.measure(Target(name, BARE_ASGI, bare.base_url, requests, bare.pid))
             constructs = construct_requests(endpoints.oxigraph, working, accept)
             self.measure(Target(name, OXIGRAPH, oxigraph.base_url, constructs, oxigraph.pid))
+        say("harvest (records per second, beside the resource GET figures above)")
+        harvests = measure_harvests(advocacy.base_url, say)
         for name, queries in sparql_queries(working, built.place_iris).items():
             say(name)
             for system, server, endpoint in (
@@ -314,6 +317,9 @@ class Bench:
 
         ratio_entries = ratios(self.rows, GOALS)
         print_summary(self.rows, ratio_entries, say)
+        say("harvest:")
+        for harvest in harvests:
+            say(harvest.line())
         profile: dict[str, list[str]] = {}
         missed = any(
             e["met"] is False for e in ratio_entries if e["measurement"].startswith("resource")
@@ -345,6 +351,7 @@ class Bench:
                 "rdflib_parse": parsed,
             },
             "measurements": [r.to_json() for r in self.rows],
+            "harvest": [h.to_json() for h in harvests],
             "ratios": ratio_entries,
             "profile": profile,
         }

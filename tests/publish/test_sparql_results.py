@@ -116,3 +116,24 @@ def test_syntax_error_keeps_the_parser_position(store: ox.Store) -> None:
     outcome = evaluate(store, _job(ResultFormat.JSON, query="SELECT *\nWHERE { ?s }"))
     assert outcome.status is OutcomeStatus.SYNTAX_ERROR
     assert outcome.message.startswith("error at 2:")
+
+
+@pytest.mark.parametrize(("cap", "truncated"), [(2, True), (7, True), (8, False), (9, False)])
+def test_ntriples_and_tsv_answers_stop_at_the_cap(
+    store: ox.Store, cap: int, truncated: bool
+) -> None:
+    """Both line-per-row answers are cut natively: exactly `cap` rows, and a flag."""
+    graph = QueryJob(
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        DatasetSpec(),
+        None,
+        GraphFormat.N_TRIPLES,
+        row_cap=cap,
+    )
+    outcome = evaluate(store, graph)
+    assert outcome.truncated is truncated
+    assert len(list(ox.parse(outcome.body, ox.RdfFormat.N_TRIPLES))) == min(cap, 8)
+    assert outcome.rows == min(cap, 8)
+    solutions = evaluate(store, _job(ResultFormat.TSV, cap=cap))
+    assert solutions.truncated is truncated
+    assert len(solutions.body.decode("utf-8").splitlines()) == min(cap, 8) + 1
