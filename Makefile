@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean setup browser
+.PHONY: run test lint format bench clean setup browser ldes
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,21 @@ browser:
 	  $$SUDO apt-get update && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
-test: lint browser
+# The LDES harvester tests run ldes-client (npm, pinned by tests/ldes/package-lock.json) on
+# Node.js; install Debian's nodejs and npm when node is missing, and the client when
+# node_modules is missing or older than the lock.
+LDES := tests/ldes
+ldes: $(LDES)/node_modules/.installed
+
+$(LDES)/node_modules/.installed: $(LDES)/package-lock.json $(LDES)/package.json
+	@{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || { \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm; }
+	cd $(LDES) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: lint browser ldes
 	$(BIN)/pytest
 
 # Not part of `make test`. Options: make bench BENCH_ARGS="--statements 500 --duration 3".
@@ -48,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache $(LDES)/node_modules

@@ -2,8 +2,9 @@
 
 A deployment holds, besides the examples: a pending and a restricted record of each kind used
 (an organization and a statement), a retracted record, a rejected submission, a public record
-with a version that was never published, one with a version withdrawn by restriction, and
-public records written by a contributor whose token name is a marker. Every public route is
+with a version that was never published, one with a version withdrawn by restriction, one
+restricted after publication (and left so), and public records written by a contributor whose
+token name is a marker. Every public route is
 requested in every format; no marker may appear in any answer (bodies decompressed, headers
 included). A request that names a hidden record's IRI must get exactly the answer an IRI that
 never existed gets.
@@ -19,6 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -37,8 +40,9 @@ RETRACTED = "zqretractedmarker"
 REJECTED = "zqrejectedmarker"
 HELD = "zqheldversionmarker"
 WITHDRAWN = "zqwithdrawnmarker"
+RESTRICTED_LATER = "zqrestrictedlatermarker"
 CONTRIBUTOR = "zqcontributormarker"
-MARKERS = (PENDING, RESTRICTED, RETRACTED, REJECTED, HELD, WITHDRAWN, CONTRIBUTOR)
+MARKERS = (PENDING, RESTRICTED, RETRACTED, REJECTED, HELD, WITHDRAWN, RESTRICTED_LATER, CONTRIBUTOR)
 
 HIDDEN = (
     f"/id/org/{PENDING}-org",
@@ -84,8 +88,25 @@ STATIC_ROUTES = [
     "/-/health",
     "/-/version",
     "/openapi.json",
+    "/feed",
+    "/feed.nq",
+    "/feed.trig",
+    "/oai?verb=Identify",
+    "/oai?verb=ListSets",
+    "/oai?verb=ListMetadataFormats",
+    "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc",
+    "/oai?verb=ListIdentifiers&metadataPrefix=rdf&set=org",
+    "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+    "/oai?verb=ListRecords&metadataPrefix=rdf",
+    "/oai?verb=ListRecords&metadataPrefix=oai_dc&set=org",
+    "/oai?verb=ListRecords&metadataPrefix=rdf&set=statement",
+    "/oai?verb=ListRecords&metadataPrefix=oai_dc&from=2000-01-01&until=2999-12-31",
+    "/oai?verb=ListRecords&metadataPrefix=marc21",
+    "/oai?verb=Bogus",
 ]
 """Requested once per Accept in ACCEPTS."""
+FEED_PAGE_SIZE = 5
+"""Small, so that the feed has full pages and a latest page (`test_the_feed_in_every_format`)."""
 RECORD_ROUTES = [
     "{path}",
     "{path}.html",
@@ -108,6 +129,13 @@ RECORD_ROUTES = [
     "{path}/versions/3.jsonld",
 ]
 """Requested for every public resource, every hidden IRI and the retracted one."""
+OAI_RECORD_ROUTES = [
+    "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier={iri}",
+    "/oai?verb=GetRecord&metadataPrefix=rdf&identifier={iri}",
+    "/oai?verb=GetRecord&metadataPrefix=marc21&identifier={iri}",
+    "/oai?verb=ListMetadataFormats&identifier={iri}",
+]
+"""OAI-PMH requests naming one record (by its IRI, the OAI identifier), for every record."""
 API_ROUTES = ["/api/records{record}", "/api/records{record}/versions",
               "/api/records{record}/versions/1"]  # fmt: skip
 """Requested for hidden records with no token and with a token that may not read them."""
@@ -159,7 +187,9 @@ def marked_org(slug: str, marker: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    for world in make_world(tmp_path_factory.mktemp("leaks"), sparql_row_cap=1_000_000):
+    for world in make_world(
+        tmp_path_factory.mktemp("leaks"), sparql_row_cap=1_000_000, feed_page_size=FEED_PAGE_SIZE
+    ):
         _populate(world)
         yield world
 
@@ -237,6 +267,13 @@ def _populate(world: World) -> None:
         200,
     )
     ok(world.client.post("/api/records/org/leak-withdrawn/unrestrict", headers=curator), 200)
+    # Public, then restricted and left so: OAI-PMH lists it as deleted, with no content.
+    ok(
+        world.submit(
+            marked_org("leak-restricted-later", RESTRICTED_LATER), "curator", "?publish=true"
+        )
+    )
+    ok(world.client.post("/api/records/org/leak-restricted-later/restrict", headers=curator), 200)
     ok(world.submit(org("leak-contributed", "Contributed"), CONTRIBUTOR))
     ok(world.client.post("/api/records/org/leak-contributed/publish", headers=curator), 200)
 
@@ -278,6 +315,30 @@ def test_static_routes_in_every_format(deployment: World) -> None:
     for route in routes:
         for accept in ACCEPTS:
             _assert_no_marker(f"{route} [{accept}]", _get(deployment, route, accept))
+
+
+def test_the_feed_in_every_format(deployment: World) -> None:
+    """Every page of `/feed` (full and latest) in every format and for every Accept, and every
+    member IRI: withdrawn records keep their members' metadata, never their content."""
+    size = deployment.settings.feed_page_size
+    length = deployment.repository.feed_length()
+    assert length > size, "the feed needs a full page"
+    assert length % size, "the feed needs an incomplete latest page"
+    suffixes = ["", ".trig", ".nq", ".jsonld", ".ttl", ".nt", "?_format=nq"]
+    for first in range(1, length + 1, size):
+        page = f"/feed/pages/{first}-{first + size - 1}"
+        for suffix in suffixes:
+            answer = _get(deployment, f"{page}{suffix}")
+            assert answer.status == 200, page
+            _assert_no_marker(f"{page}{suffix}", answer)
+        for accept in ACCEPTS:
+            _assert_no_marker(f"{page} [{accept}]", _get(deployment, page, accept))
+    for sequence in range(1, length + 1):
+        _assert_no_marker(f"member {sequence}", _get(deployment, f"/feed/members/{sequence}"))
+    withdrawn = [
+        e for e in deployment.repository.feed_events(1, length) if "leak-withdrawn" in e.record
+    ]
+    assert [e.version for e in withdrawn] == [1, 1, 2]  # published, restricted, public again
 
 
 def test_every_public_resource_in_every_format(deployment: World) -> None:
@@ -433,3 +494,77 @@ def test_the_leak_check_would_see_a_marker(deployment: World, tmp_path: Path) ->
     )
     with pytest.raises(AssertionError):
         _assert_no_marker("curator read", answer)
+
+
+_RESPONSE_DATE = re.compile(r"<responseDate>[^<]*</responseDate>")
+_OAI = {"oai": "http://www.openarchives.org/OAI/2.0/"}
+WITHDRAWN_RECORDS = ("/id/org/leak-retracted", "/id/org/leak-restricted-later")
+"""Records that were public and are not now: OAI-PMH keeps their headers (deletedRecord
+persistent), status="deleted", and nothing else of them."""
+
+
+def _oai(world: World, pattern: str, path: str) -> Answer:
+    """An OAI-PMH answer naming `path`'s IRI, its responseDate blanked (it is the clock's)."""
+    url = pattern.format(iri=quote(f"{world.settings.base_uri}{path}", safe=""))
+    answer = _get(world, url)
+    return Answer(answer.status, answer.content_type, _RESPONSE_DATE.sub("", answer.text))
+
+
+def test_oai_requests_naming_public_resources_show_no_marker(deployment: World) -> None:
+    for path in [*_public_resources(deployment), *WITHDRAWN_RECORDS]:
+        for pattern in OAI_RECORD_ROUTES:
+            _assert_no_marker(f"{pattern} {path}", _oai(deployment, pattern, path))
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_oai_answers_for_a_hidden_iri_as_for_one_that_never_existed(
+    deployment: World, hidden: str
+) -> None:
+    control = control_of(hidden)
+    for pattern in OAI_RECORD_ROUTES:
+        answer, expected = _oai(deployment, pattern, hidden), _oai(deployment, pattern, control)
+        assert answer.status == expected.status == 200, pattern
+        assert answer.content_type == expected.content_type, pattern
+        assert answer.text.replace(hidden, control) == expected.text, pattern
+        assert 'code="idDoesNotExist"' in answer.text, pattern
+
+
+def _oai_list(world: World, prefix: str) -> list[ElementTree.Element]:
+    """Every header of a full ListRecords harvest, following resumption tokens."""
+    params = {"verb": "ListRecords", "metadataPrefix": prefix}
+    records = []
+    while True:
+        response = world.client.get("/oai", params=params)
+        _assert_no_marker(f"/oai {params}", Answer.of(response))
+        root = ElementTree.fromstring(response.content)
+        records += root.findall(".//oai:record", _OAI)
+        token = root.find(".//oai:resumptionToken", _OAI)
+        if token is None or not token.text:
+            return records
+        params = {"verb": "ListRecords", "resumptionToken": token.text}
+
+
+@pytest.mark.parametrize("prefix", ["oai_dc", "rdf"])
+def test_oai_lists_public_records_and_only_the_headers_of_withdrawn_ones(
+    deployment: World, prefix: str
+) -> None:
+    base = deployment.settings.base_uri
+    live, deleted = set(), set()
+    for record in _oai_list(deployment, prefix):
+        header = record.find("oai:header", _OAI)
+        assert header is not None
+        identifier = header.findtext("oai:identifier", namespaces=_OAI)
+        if header.get("status") == "deleted":
+            assert record.find("oai:metadata", _OAI) is None
+            deleted.add(identifier)
+        else:
+            live.add(identifier)
+    assert live == {s.id.iri for s in deployment.repository.published()}
+    assert deleted == {base + path for path in WITHDRAWN_RECORDS}
+    for path in WITHDRAWN_RECORDS:
+        answer = _oai(
+            deployment, f"/oai?verb=GetRecord&metadataPrefix={prefix}&identifier={{iri}}", path
+        )
+        assert '<header status="deleted">' in answer.text
+        assert "<metadata>" not in answer.text
+        _assert_no_marker(path, answer)

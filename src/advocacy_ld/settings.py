@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_URI = "http://127.0.0.1:8000"
@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     """Most triples one submitted record may hold; more gets 413 before validation."""
     validate_rate_per_minute: int = 30
     """`POST /api/validate` requests one client address may make per minute (then 429)."""
+    feed_page_size: int = Field(default=100, ge=1, le=10_000)
+    """Events on one page of the LDES change feed (`/feed`); a full page never changes again."""
+    feed_cache_bytes: int = Field(default=1_073_741_824, ge=0)
+    """Bytes of rendered feed pages kept in memory (replaying the feed reads them in order)."""
+    oai_page_size: int = Field(default=100, ge=1)
+    """Records (or headers) in one OAI-PMH list response; more follow a resumption token."""
+    oai_admin_email: str = Field(default="admin@example.org", pattern=r"^\S+@(\S+\.)+\S+$")
+    """The contact OAI-PMH Identify must name (`adminEmail`, OAI-PMH 2.0 §4.2)."""
 
     @field_validator("base_uri")
     @classmethod

@@ -59,15 +59,15 @@ def test_every_public_change_is_one_numbered_event(repository: Repository) -> No
     repository.restrict(b.iri, "curator")
     repository.restrict(b.iri, "curator", restricted=False)
     repository.submit(b, org(b, "B2"), "bob")  # a pending revision takes it offline
-    V, T = EventKind.VERSION, EventKind.TOMBSTONE
+    version, tombstone = EventKind.VERSION, EventKind.TOMBSTONE
     assert events(repository) == [
-        (1, V, "a", 1, None),
-        (2, V, "a", 2, None),
-        (3, V, "b", 1, None),
-        (4, T, "a", 2, "duplicate of another record"),
-        (5, T, "b", 1, None),
-        (6, V, "b", 1, None),
-        (7, T, "b", 2, None),
+        (1, version, "a", 1, None),
+        (2, version, "a", 2, None),
+        (3, version, "b", 1, None),
+        (4, tombstone, "a", 2, "duplicate of another record"),
+        (5, tombstone, "b", 1, None),
+        (6, version, "b", 1, None),
+        (7, tombstone, "b", 2, None),
     ]
     assert repository.feed_length() == 7
     assert [e.sequence for e in repository.feed_events(3, 4)] == [3, 4]

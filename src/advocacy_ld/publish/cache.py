@@ -12,11 +12,16 @@ from threading import Lock
 
 
 class RenderCache:
-    """A bounded least-recently-used map from keys to rendered bytes."""
+    """A bounded least-recently-used map from keys to rendered bytes.
 
-    def __init__(self, max_entries: int = 4096) -> None:
+    `max_bytes` also bounds the bytes held, for caches of large bodies (feed pages).
+    """
+
+    def __init__(self, max_entries: int = 4096, max_bytes: int | None = None) -> None:
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = Lock()
 
     def get_or_render(self, key: Hashable, render: Callable[[], bytes]) -> bytes:
@@ -27,9 +32,15 @@ class RenderCache:
                 return cached
         body = render()
         with self._lock:
+            replaced = self._entries.pop(key, None)
+            self._bytes -= len(replaced) if replaced is not None else 0
             self._entries[key] = body
-            if len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._entries) > self._max or (
+                self._max_bytes is not None and self._bytes > self._max_bytes
+            ):
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted)
         return body
 
     def peek(self, key: Hashable) -> bytes | None:
@@ -39,3 +50,8 @@ class RenderCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return self._bytes

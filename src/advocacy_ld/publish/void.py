@@ -14,6 +14,7 @@ from advocacy_ld.records.repository import Repository
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
+LDES = Namespace("https://w3id.org/ldes#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -112,7 +113,23 @@ def describe_dataset(repository: Repository, base: str, dump: Dump) -> Graph:
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCAT.endpointURL, sparql))
     graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    _describe_feed(graph, dataset, base)
     return graph
+
+
+def _describe_feed(graph: Graph, dataset: URIRef, base: str) -> None:
+    """The change feed, a distribution of the dataset that harvesters replay, then follow
+    (LDES: an event stream is found through DCAT, ldes:EventSource ⊑ dcat:Distribution)."""
+    feed = URIRef(f"{base}/feed")
+    graph.bind("ldes", LDES)
+    graph.add((dataset, DCAT.distribution, feed))
+    graph.add((feed, RDF.type, DCAT.Distribution))
+    graph.add((feed, RDF.type, LDES.EventStream))
+    graph.add((feed, DCTERMS.title, Literal("Change feed (Linked Data Event Stream)", lang="en")))
+    graph.add((feed, DCAT.accessURL, feed))
+    graph.add((feed, DCAT.mediaType, IANA["application/n-quads"]))
+    graph.add((feed, DCTERMS.conformsTo, URIRef("https://w3id.org/ldes/specification")))
+    graph.add((feed, DCTERMS.license, LICENSE))
 
 
 def _solutions(result: object) -> ox.QuerySolutions:

@@ -292,8 +292,10 @@ def read_feed_events(archive: Store, first: int, last: int) -> list[FeedEvent]:
     values = " ".join(f"<{event_iri(n)}>" for n in range(max(first, 1), last + 1))
     rows = _solutions(
         archive.query(
-            f"SELECT ?n ?action ?record ?version ?time ?reason WHERE {{ VALUES ?e {{ {values} }} "
-            f"GRAPH <{FEED}> {{ ?e <{ADV.sequence}> ?n ; <{ADV.action}> ?action ; "
+            # VALUES inside the GRAPH block: outside it, Oxigraph scans the whole feed graph.
+            f"SELECT ?n ?action ?record ?version ?time ?reason WHERE {{ "
+            f"GRAPH <{FEED}> {{ VALUES ?e {{ {values} }} "
+            f"?e <{ADV.sequence}> ?n ; <{ADV.action}> ?action ; "
             f"<{ADV.record}> ?record ; <{ADV.versionNumber}> ?version ; "
             f"<{PROV.generatedAtTime}> ?time . OPTIONAL {{ ?e <{ADV.retractionReason}> ?reason }} "
             f"}} }} ORDER BY ?n"

@@ -6,7 +6,7 @@ it too (DESIGN.md §8). One record is one named graph; every write of a record i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -60,6 +60,12 @@ class Store(Protocol):
 
     def types_of(self, iris: Iterable[str]) -> Graph:
         """The `rdf:type` triples the store holds for these IRIs, from any record."""
+        ...
+
+    def graphs_as_ntriples(self, iris: Sequence[str]) -> list[bytes]:
+        """Each named graph's triples as N-Triples, in the order asked (b"" for a graph the
+        store lacks): serialized by the store itself, so copying many graphs (a change-feed
+        page) costs no Python object per triple."""
         ...
 
     def update(self, sparql: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,6 +65,12 @@ class OxigraphStore:
                 self._store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, None), types
             )
         return types
+
+    def graphs_as_ntriples(self, iris: Sequence[str]) -> list[bytes]:
+        return [
+            self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri)) or b""
+            for iri in iris
+        ]
 
     def update(self, sparql: str) -> None:
         try:

@@ -15,7 +15,7 @@ from advocacy_ld.model import load_model
 from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
-from advocacy_ld.web import api, dataset, home, model_routes, resources, sparql, system
+from advocacy_ld.web import api, dataset, feeds, home, model_routes, oai, resources, sparql, system
 from advocacy_ld.web.api_docs import install_api_docs
 from advocacy_ld.web.fast_path import CachedResourceMiddleware
 from advocacy_ld.web.head import HeadAsGetMiddleware
@@ -70,4 +70,6 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     app.include_router(home.router)
     app.include_router(model_routes.router)
     app.include_router(api.router)
+    app.include_router(oai.router)
+    app.include_router(feeds.router)
     return app

@@ -1,0 +1,66 @@
+"""Metadata of a page from a store (OAI-PMH 2.0 §2.5): both formats, cached by version, and
+nothing rendered or cached for a record no longer in the public dataset."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+
+from advocacy_ld.publish.oai.cache import MetadataCache
+from advocacy_ld.publish.oai.entries import OaiEntry
+from advocacy_ld.publish.oai.formats import OAI_DC, RDF
+from advocacy_ld.publish.oai.metadata import MetadataSource
+from advocacy_ld.store.oxigraph import OxigraphStore
+
+ORG = "http://x/id/org/a"
+GONE = "http://x/id/org/gone"
+TURTLE = f"""@prefix schema: <https://schema.org/> .
+<{ORG}> a <http://www.w3.org/ns/org#Organization> ; schema:name "Org A"@en, "منظمة"@ar .
+"""
+
+
+def _source() -> tuple[MetadataSource, OxigraphStore, MetadataCache]:
+    store = OxigraphStore()
+    store.replace_record(ORG, Graph().parse(data=TURTLE, format="turtle"))
+    cache = MetadataCache()
+    return MetadataSource(store, {}, cache, "generation-1"), store, cache
+
+
+def _entries() -> list[OaiEntry]:
+    return [
+        OaiEntry(ORG, "org", "2020-01-01T00:00:00Z", False, 1),
+        OaiEntry(GONE, "org", "2020-01-01T00:00:00Z", False, 4),
+        OaiEntry("http://x/id/org/deleted", "org", "2020-01-01T00:00:00Z", True, 2),
+    ]
+
+
+def test_both_formats_render_only_what_the_store_holds() -> None:
+    source, _, cache = _source()
+    for fmt in (OAI_DC, RDF):
+        rendered = source.render(_entries(), fmt)
+        assert list(rendered) == [ORG]
+    assert len(cache) == 2
+    rdf = Graph().parse(data=source.render(_entries(), RDF)[ORG], format="xml")
+    assert (URIRef(ORG), URIRef("https://schema.org/name"), None) in rdf
+    dc = source.render(_entries(), OAI_DC)[ORG].decode()
+    assert '<dc:title xml:lang="en">Org A</dc:title>' in dc
+    assert '<dc:title xml:lang="ar">منظمة</dc:title>' in dc
+
+
+def test_a_cached_version_is_served_without_the_store() -> None:
+    source, store, cache = _source()
+    first = source.render(_entries(), RDF)
+    store.remove_record(ORG)
+    assert source.render(_entries(), RDF) == first  # same version: from the cache
+    newer = [OaiEntry(ORG, "org", "2020-01-02T00:00:00Z", False, 2)]
+    assert source.render(newer, RDF) == {}  # a new version misses, and the store has none
+    assert len(cache) == 1
+
+
+def test_the_cache_is_bounded_by_compressed_bytes() -> None:
+    cache = MetadataCache(max_bytes=1000)
+    for number in range(50):
+        cache.put(number, bytes(range(256)) * 2)
+    assert 0 < cache.size <= 1000
+    assert len(cache) == 3
+    assert cache.get(0) is None
+    assert cache.get(49) == bytes(range(256)) * 2
