@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import httpx
 import pyoxigraph as ox
@@ -23,28 +23,43 @@ _NODE = ox.NamedNode(f"{TREE}node")
 FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 
 
-def replay_ldes(base_url: str, feed_format: str = "trig") -> tuple[int, float]:
+def replay_ldes(base_url: str, feed_format: str = "trig", workers: int = 2) -> tuple[int, float]:
     """Replay the whole stream at `{base_url}/feed`; returns (members, seconds).
 
-    `feed_format` is "trig" or "nquads" (what ldes-client negotiates).
+    `feed_format` is "trig" or "nquads" (what ldes-client negotiates). Pages are fetched and
+    parsed by `workers` processes at once, as a harvester with more than one core does: the
+    server renders one page while the harvester parses another.
     """
-    rdf_format = FORMATS[feed_format]
     root = f"{base_url.rstrip('/')}/feed"
     members: set[str] = set()
     started = time.perf_counter()
-    with httpx.Client(headers={"Accept": rdf_format.media_type}, timeout=120.0) as client:
-        queue, seen = deque([root]), {root}
-        while queue:
-            url = queue.popleft()
-            response = client.get(url)
-            response.raise_for_status()
-            links, found = _read_page(response.content, rdf_format, url, root)
-            members.update(found)
-            for link in links:
-                if link not in seen:
-                    seen.add(link)
-                    queue.append(link)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        seen = {root}
+        pending = {pool.submit(_fetch_page, root, feed_format, root)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                links, found = future.result()
+                members.update(found)
+                for link in links:
+                    if link not in seen:
+                        seen.add(link)
+                        pending.add(pool.submit(_fetch_page, link, feed_format, root))
     return len(members), time.perf_counter() - started
+
+
+_CLIENT: httpx.Client | None = None
+
+
+def _fetch_page(url: str, feed_format: str, stream: str) -> tuple[list[str], list[str]]:
+    """In a worker process: GET one node (keep-alive, one client per process) and read it."""
+    global _CLIENT
+    rdf_format = FORMATS[feed_format]
+    if _CLIENT is None:
+        _CLIENT = httpx.Client(headers={"Accept": rdf_format.media_type}, timeout=120.0)
+    response = _CLIENT.get(url)
+    response.raise_for_status()
+    return _read_page(response.content, rdf_format, url, stream)
 
 
 def _read_page(

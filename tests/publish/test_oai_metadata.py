@@ -3,6 +3,8 @@ nothing rendered or cached for a record no longer in the public dataset."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import Graph, URIRef
 
 from advocacy_ld.publish.oai.cache import MetadataCache
@@ -18,11 +20,38 @@ TURTLE = f"""@prefix schema: <https://schema.org/> .
 """
 
 
+def _renditions_of(
+    store: OxigraphStore, rdf_format: str
+) -> Callable[[list[tuple[str, int]]], dict[str, bytes]]:
+    """Stands in for the repository's renditions: the records the store holds, written out."""
+
+    def written(records: list[tuple[str, int]]) -> dict[str, bytes]:
+        documents = {}
+        for iri, _ in records:
+            graph = store.get_record(iri)
+            if graph is not None and len(graph):
+                documents[iri] = graph.serialize(format=rdf_format, encoding="utf-8")
+        return documents
+
+    return written
+
+
 def _source() -> tuple[MetadataSource, OxigraphStore, MetadataCache]:
     store = OxigraphStore()
     store.replace_record(ORG, Graph().parse(data=TURTLE, format="turtle"))
     cache = MetadataCache()
-    return MetadataSource(store, {}, cache, "generation-1"), store, cache
+    return (
+        MetadataSource(
+            store,
+            _renditions_of(store, "xml"),
+            _renditions_of(store, "nt"),
+            {},
+            cache,
+            "generation-1",
+        ),
+        store,
+        cache,
+    )
 
 
 def _entries() -> list[OaiEntry]:

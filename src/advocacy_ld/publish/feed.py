@@ -191,8 +191,23 @@ class FeedDocument:
             parts.append(content.replace(b" .\n", f" <{member}> .\n".encode()))
         return b"".join(parts)
 
+    def trig(self) -> bytes:
+        """TriG: the default graph in Turtle, then each member's N-Triples as the body of its
+        graph block (TriG §2: Turtle is TriG, and N-Triples lines are valid in a block)."""
+        parts = [
+            ox.serialize(self.metadata, format=ox.RdfFormat.TURTLE, prefixes=_FEED_PREFIXES) or b""
+        ]
+        for member, content in self.contents:
+            parts += [f"\n<{member}> {{\n".encode(), content, b"}\n"]
+        return b"".join(parts)
+
     def render(self, feed_format: FeedFormat) -> bytes:
-        """Every format from the same quads, so that they cannot disagree."""
+        """Every format from the same quads, so that they cannot disagree; the two that
+        harvesters read are put together from the members' stored N-Triples as they are."""
+        if feed_format is FeedFormat.N_QUADS:
+            return self.nquads()
+        if feed_format is FeedFormat.TRIG:
+            return self.trig()
         if feed_format.carries_content:
             return transcode(self.nquads(), FeedFormat.N_QUADS, feed_format)
         data = ox.serialize(self.metadata, format=feed_format.rdf_format, prefixes=_FEED_PREFIXES)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from advocacy_ld.model.namespaces import ADV, ADVC
+from advocacy_ld.model.namespaces import ADV, ADVC, PREFIXES
 from advocacy_ld.records.identity import RecordId, RecordIdentifier
 from advocacy_ld.store.base import Store
 
@@ -26,6 +26,9 @@ VERSIONS = "urn:advocacy-ld:versions"
 """PROV description of every version."""
 AUDIT = "urn:advocacy-ld:audit"
 """One PROV activity per write."""
+RENDITIONS = "urn:advocacy-ld:renditions"
+"""Each version's graph written out once, as N-Triples and RDF/XML, when the version is stored:
+copying records out (feed pages, harvests) reads one string per record, not every triple."""
 FEED = "urn:advocacy-ld:feed"
 """The public change feed: one event per version made public and per withdrawal, numbered."""
 EVENT_BASE = "urn:advocacy-ld:feed:event:"
@@ -252,6 +255,61 @@ def read_public_history(archive: Store, record: str) -> dict[int, datetime]:
         )
     )
     return {int(row["n"].value): datetime.fromisoformat(row["issued"].value) for row in rows}
+
+
+class Rendition(StrEnum):
+    """The serializations kept of every version (bookkeeping properties of the version)."""
+
+    N_TRIPLES = "nTriples"
+    RDF_XML = "rdfXml"
+
+    @property
+    def predicate(self) -> str:
+        return str(ADV[self.value])
+
+
+def render_version(graph_ntriples: str) -> dict[Rendition, str]:
+    """A version's renditions, from the N-Triples the archive is written with."""
+    triples = ox.parse(graph_ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    rdf_xml = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+    return {Rendition.N_TRIPLES: graph_ntriples, Rendition.RDF_XML: rdf_xml.decode("utf-8")}
+
+
+def rendition_update(version: str, renditions: dict[Rendition, str]) -> str:
+    """Store a version's renditions (replacing any), as literals in the renditions graph."""
+    values = " ; ".join(
+        f"<{kind.predicate}> {ox.Literal(text)}" for kind, text in renditions.items()
+    )
+    return (
+        f"DELETE WHERE {{ GRAPH <{RENDITIONS}> {{ <{version}> ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{RENDITIONS}> {{ <{version}> {values} }} }}"
+    )
+
+
+def read_renditions(archive: Store, versions: list[str], kind: Rendition) -> dict[str, str]:
+    """Version IRI -> its rendition, for the versions that have one; one lookup each."""
+    if not versions:
+        return {}
+    values = " ".join(f"<{v}>" for v in versions)
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?v ?text WHERE {{ GRAPH <{RENDITIONS}> {{ VALUES ?v {{ {values} }} "
+            f"?v <{kind.predicate}> ?text }} }}"
+        )
+    )
+    return {str(row["v"].value): str(row["text"].value) for row in rows}
+
+
+def read_unrendered(archive: Store) -> list[str]:
+    """Versions stored before renditions were kept."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?v WHERE {{ GRAPH <{VERSIONS}> {{ ?v <{DCTERMS.isVersionOf}> ?r }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{RENDITIONS}> {{ ?v <{ADV.nTriples}> ?t }} }} }}"
+        )
+    )
+    return [str(row["v"].value) for row in rows]
 
 
 def feed_event_update(

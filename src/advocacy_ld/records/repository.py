@@ -27,6 +27,7 @@ from advocacy_ld.records.ledger import (
     FeedEvent,
     PublicVersion,
     RecordState,
+    Rendition,
     Status,
     VersionInfo,
     audit_update,
@@ -39,9 +40,13 @@ from advocacy_ld.records.ledger import (
     read_feed_length,
     read_public_history,
     read_public_marks,
+    read_renditions,
     read_states,
     read_sync_marks,
+    read_unrendered,
     read_versions,
+    render_version,
+    rendition_update,
     state_update,
     sync_mark_update,
     version_iri,
@@ -52,8 +57,8 @@ from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.reading import RecordCandidate
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import open_store
-from advocacy_ld.store.base import Snapshotting, Store, replace_graph_update
-from advocacy_ld.store.terms import content_hash
+from advocacy_ld.store.base import Snapshotting, Store, replace_graph_ntriples_update
+from advocacy_ld.store.terms import content_hash, graph_to_ntriples
 
 __all__ = ["LEDGER", "RecordState", "Repository", "Status", "open_repository"]
 
@@ -230,6 +235,29 @@ class Repository:
         history. A curator's withdrawal (retract, restrict) takes all of a record's out."""
         return read_public_marks(self.archive, version_iris)
 
+    def version_ntriples(self, version_iris: list[str]) -> dict[str, bytes]:
+        """Each version's graph as N-Triples, by version IRI, from its stored rendition.
+
+        For curators and for callers that have checked `publicly_readable` (the feed).
+        """
+        texts = read_renditions(self.archive, version_iris, Rendition.N_TRIPLES)
+        return {iri: texts[iri].encode("utf-8") for iri in version_iris if iri in texts}
+
+    def public_renditions(
+        self, records: list[tuple[str, int]], kind: Rendition
+    ) -> dict[str, bytes]:
+        """A rendition of each (record, version) that is the record's current public version
+        now, by record IRI; nothing for any other, so a list read before a withdrawal cannot
+        leak it."""
+        with self._write_lock:  # no withdrawal between the check and the read
+            wanted = {}
+            for iri, number in records:
+                state = self.public_state(iri)
+                if state is not None and state.version == number:
+                    wanted[version_iri(iri, number)] = iri
+            texts = read_renditions(self.archive, sorted(wanted), kind)
+        return {wanted[v]: text.encode("utf-8") for v, text in texts.items()}
+
     def claimed_elsewhere(self, record: str, subjects: Sequence[str]) -> list[str]:
         """Which of `subjects` the current version of another record describes."""
         if not subjects:
@@ -365,6 +393,7 @@ class Repository:
         """
         digest = content_hash(graph)
         subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
+        ntriples = graph_to_ntriples(graph)
         with self._write_lock:
             current = self.state(record.iri)
             if new and current is not None:
@@ -401,7 +430,8 @@ class Repository:
             state = self._commit(
                 state,
                 version_update(info),
-                replace_graph_update(version_iri(record.iri, number), graph),
+                replace_graph_ntriples_update(version_iri(record.iri, number), ntriples),
+                rendition_update(version_iri(record.iri, number), render_version(ntriples)),
                 audit_update(new_audit_entry(agent, action, record.iri, number)),
                 public_graph=graph,
             )
@@ -526,7 +556,19 @@ class Repository:
             if state is not None:
                 self._sync_public(state)
         self._start_feed()
+        self._render_missing()
         return len(marked)
+
+    def _render_missing(self, batch: int = 200) -> None:
+        """Give versions stored before renditions were kept their renditions (once)."""
+        missing = read_unrendered(self.archive)
+        for start in range(0, len(missing), batch):
+            updates = []
+            for version in missing[start : start + batch]:
+                (ntriples,) = self.archive.graphs_as_ntriples([version])
+                rendered = render_version(ntriples.decode("utf-8"))
+                updates.append(rendition_update(version, rendered))
+            self.archive.update(" ;\n".join(updates))
 
     def _start_feed(self) -> None:
         """Give an archive written before the change feed existed one version event per public

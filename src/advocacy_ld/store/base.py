@@ -100,6 +100,10 @@ class Snapshotting(Protocol):
 
 def replace_graph_update(iri: str, graph: Graph) -> str:
     """A SPARQL Update that replaces the named graph `iri` with `graph` (SPARQL 1.1 Update §3)."""
+    return replace_graph_ntriples_update(iri, graph_to_ntriples(graph))
+
+
+def replace_graph_ntriples_update(iri: str, ntriples: str) -> str:
+    """The same, for a graph already written as N-Triples (valid SPARQL data as it stands)."""
     name = f"<{iri}>"
-    data = graph_to_ntriples(graph)
-    return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{data}\n}} }}"
+    return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{ntriples}\n}} }}"

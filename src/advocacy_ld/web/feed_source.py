@@ -106,9 +106,10 @@ class FeedSource:
     def contents(self, entries: Sequence[FeedEntry], withheld: frozenset[int]) -> dict[int, bytes]:
         """Each shown version member's record graph as N-Triples, by sequence number."""
         shown = [e for e in entries if not e.deleted and e.sequence not in withheld]
-        iris = [version_iri(e.record, e.version) for e in shown]
-        graphs = self.repository.archive.graphs_as_ntriples(iris)
-        return {e.sequence: graph for e, graph in zip(shown, graphs, strict=True)}
+        texts = self.repository.version_ntriples(
+            sorted({version_iri(e.record, e.version) for e in shown})
+        )
+        return {e.sequence: texts.get(version_iri(e.record, e.version), b"") for e in shown}
 
     def last_modified(self, entries: Sequence[FeedEntry], withheld: frozenset[int]) -> datetime:
         """No earlier than the last change of the page's bytes: its newest event, or the last

@@ -85,9 +85,9 @@ def feed_page(request: Request, name: str, app: ServicesDep) -> Response:
     key = ("feed-page", source.layout, number, len(entries), withheld)
 
     def render() -> bytes:
-        if chosen.carries_content:
-            # Another format of the same bytes may be cached: converting it is much cheaper
-            # than copying every member's content from the archive again.
+        if chosen is FeedFormat.JSON_LD:
+            # A cached N-Quads or TriG page converts faster than JSON-LD is put together anew;
+            # those two are themselves concatenations of stored N-Triples (cheaper than either).
             for other in (FeedFormat.N_QUADS, FeedFormat.TRIG):
                 cached = _page_cache(app).peek((*key, other))
                 if cached is not None:

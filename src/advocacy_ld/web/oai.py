@@ -7,6 +7,7 @@ then lets `advocacy_ld.publish.oai` answer. Protocol errors are XML with HTTP 20
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from threading import Lock
 from urllib.parse import parse_qsl
 
@@ -22,6 +23,7 @@ from advocacy_ld.publish.oai.dates import datestamp
 from advocacy_ld.publish.oai.metadata import MetadataSource
 from advocacy_ld.publish.oai.sets import kind_sets
 from advocacy_ld.records.identity import RECORD_KINDS
+from advocacy_ld.records.ledger import Rendition
 from advocacy_ld.records.repository import Repository
 from advocacy_ld.web.problems import Problem
 from advocacy_ld.web.services import Services, ServicesDep
@@ -90,7 +92,14 @@ def _answer(app: Services, items: list[tuple[str, str]]) -> bytes:
         index=_index(app),
         sets=kind_sets(RECORD_KINDS),
         page_size=app.settings.oai_page_size,
-        metadata=MetadataSource(repository.public, labels, cache, repository.generation),
+        metadata=MetadataSource(
+            repository.public,
+            partial(repository.public_renditions, kind=Rendition.RDF_XML),
+            partial(repository.public_renditions, kind=Rendition.N_TRIPLES),
+            labels,
+            cache,
+            repository.generation,
+        ),
     )
     return respond(items, context)
 

@@ -1,14 +1,13 @@
 """Metadata of a page of records, from the public store, in either format (§2.5, §3.4).
 
-`oai_dc` reads only the triples the mapping uses, for the whole page in one query, and names
-the records it points to in a second; `rdf` serializes each record's graph in Rust (a CONSTRUCT
-per record, far cheaper than moving every triple through Python). Both are cached by version.
+Both read what was written when each version was stored (one string per record): `oai_dc` keeps
+the triples the mapping uses from the N-Triples and names the records they point to in one query
+of the public store; `rdf` is the stored RDF/XML. Both are cached by version.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -27,10 +26,8 @@ from advocacy_ld.publish.oai.formats import OAI_DC, RDF, MetadataFormat
 from advocacy_ld.publish.oai.writer import dublin_core, fragment
 from advocacy_ld.store.base import Store
 
+_PART_PREDICATES = frozenset(f"<{iri}>".encode() for iri in (*PART_LINKS, GEOMETRY_LINK))
 _NAME_PREDICATES = ("https://schema.org/name", "https://schema.org/headline")
-_EMPTY_RDF = re.compile(rb"<rdf:RDF[^>]*(/>|>\s*</rdf:RDF>)")
-"""RDF/XML of no triple: the record left the public dataset after the list was read (a race
-with a write), so there is nothing to show, and nothing to cache under its version."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +39,11 @@ class MetadataSource:
     """
 
     store: Store
+    rdf_xml: Callable[[list[tuple[str, int]]], dict[str, bytes]]
+    """RDF/XML of (record, version) pairs, each only while it is that record's public version
+    (written when the version was stored); a record withdrawn since the list was read has none."""
+    ntriples: Callable[[list[tuple[str, int]]], dict[str, bytes]]
+    """The same pairs' graphs as N-Triples, on the same terms."""
     concept_labels: Mapping[str, str]
     cache: MetadataCache
     names_version: str
@@ -74,20 +76,11 @@ class MetadataSource:
         return (fmt.prefix, entry.identifier, version)
 
     def _rdf(self, entries: Sequence[OaiEntry]) -> dict[str, bytes]:
-        rendered = {}
-        for entry in entries:
-            result = self.store.query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entry.identifier}> {{ ?s ?p ?o }} }}"
-            )
-            assert isinstance(result, ox.QueryTriples)
-            document = result.serialize(format=ox.RdfFormat.RDF_XML)
-            assert document is not None
-            if _EMPTY_RDF.search(document) is None:
-                rendered[entry.identifier] = fragment(document)
-        return rendered
+        documents = self.rdf_xml([(e.identifier, e.version) for e in entries])
+        return {iri: fragment(document) for iri, document in documents.items()}
 
     def _dublin_core(self, entries: Sequence[OaiEntry]) -> dict[str, bytes]:
-        triples = _mapped_triples(self.store, [e.identifier for e in entries])
+        triples = _mapped_triples(self.ntriples([(e.identifier, e.version) for e in entries]))
         facts = {
             e.identifier: dc_facts(e.identifier, e.kind, triples[e.identifier], self.concept_labels)
             for e in entries
@@ -107,17 +100,26 @@ def _values(iris: Sequence[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
 
 
-def _mapped_triples(store: Store, graphs: Sequence[str]) -> dict[str, list[Triple]]:
-    """The root's triples, and those of its allegations, demands and geometry, by record."""
-    links = _values([*PART_LINKS, GEOMETRY_LINK])
-    query = (
-        f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {_values(graphs)} }} GRAPH ?g {{ "
-        f"{{ ?g ?p ?o BIND(?g AS ?s) }} UNION "
-        f"{{ VALUES ?link {{ {links} }} ?g ?link ?s . ?s ?p ?o }} }} }}"
-    )
+def _mapped_triples(documents: Mapping[str, bytes]) -> dict[str, list[Triple]]:
+    """The root's triples, and those of its allegations, demands and geometry, by record,
+    from each record's stored N-Triples: the lines are picked by their subject as bytes (an
+    N-Triples line starts with its subject and a space), and only those are parsed."""
     found: dict[str, list[Triple]] = {}
-    for row in _solutions(store.query(query)):
-        found.setdefault(row[0].value, []).append((row[1], row[2], row[3]))
+    for iri, document in documents.items():
+        root = f"<{iri}>".encode()
+        lines = document.split(b"\n")
+        subjects = {root}
+        for line in lines:
+            if line.startswith(root):
+                _, predicate, rest = line.split(b" ", 2)
+                if predicate in _PART_PREDICATES:
+                    subjects.add(rest.rsplit(b" ", 1)[0])  # "<o> ." -> "<o>"
+        kept = b"\n".join(line for line in lines if line.split(b" ", 1)[0] in subjects)
+        found[iri] = [
+            (quad.subject, quad.predicate, quad.object)
+            for quad in ox.parse(kept, format=ox.RdfFormat.N_TRIPLES)
+            if not isinstance(quad.subject, ox.Triple) and not isinstance(quad.object, ox.Triple)
+        ]
     return found
 
 
