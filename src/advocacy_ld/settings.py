@@ -24,8 +24,10 @@ class Settings(BaseSettings):
     """Seconds a SPARQL query may run before the caller gets an error and it is stopped."""
     sparql_row_cap: int = 10_000
     """At most this many solutions (or triples) in one SPARQL result."""
-    sparql_workers: int = 2
-    """Processes that evaluate SPARQL queries (each can be stopped at the deadline)."""
+    sparql_workers: int = 4
+    """Processes that evaluate SPARQL queries (each can be stopped at the deadline). More than
+    the cores: while one worker's answer travels the pipe, another evaluates (measured on two
+    cores: one-statement CONSTRUCTs ~450 req/s with 2 workers, ~580 with 4)."""
     mentions_page_size: int = 50
     """How many mentioning records an entity's representation lists per page."""
     render_cache_entries: int = 4096
