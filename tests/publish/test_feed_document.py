@@ -119,6 +119,9 @@ def test_a_tombstone_is_an_as_delete_member_without_content() -> None:
     assert (f"{LDES}versionDeleteObject", f"{AS}Delete") in stream
     assert (f"{LDES}versionOfPath", "http://purl.org/dc/terms/isVersionOf") in stream
     assert (f"{LDES}timestampPath", "http://www.w3.org/ns/prov#generatedAtTime") in stream
+    rdf_type = RDF_TYPE.value
+    assert (rdf_type, f"{LDES}EventStream") in stream
+    assert (rdf_type, "https://w3id.org/tree#Collection") in stream
 
 
 def test_a_withheld_member_keeps_its_metadata_only() -> None:

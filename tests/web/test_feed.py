@@ -241,6 +241,7 @@ def test_the_dataset_lists_the_feed_as_a_distribution(client: TestClient) -> Non
     assert (dataset, ox.NamedNode(str(DCAT.distribution)), feed) in found
     assert (feed, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCAT.Distribution))) in found
     assert (feed, ox.NamedNode(str(RDF.type)), ox.NamedNode(f"{LDES}EventStream")) in found
+    assert (feed, ox.NamedNode(str(RDF.type)), ox.NamedNode(f"{TREE}Collection")) in found
     assert (feed, ox.NamedNode(str(DCAT.accessURL)), feed) in found
 
 

@@ -295,6 +295,7 @@ def _stream_description(stream: ox.NamedNode) -> list[ox.Triple]:
     are ordered, which record each is a version of, and how a deletion is recognised."""
     return [
         ox.Triple(stream, _RDF_TYPE, ox.NamedNode(f"{LDES}EventStream")),
+        ox.Triple(stream, _RDF_TYPE, _tree("Collection")),
         ox.Triple(stream, ox.NamedNode(f"{LDES}timestampPath"), TIMESTAMP_PATH),
         ox.Triple(stream, ox.NamedNode(f"{LDES}sequencePath"), SEQUENCE_PATH),
         ox.Triple(stream, ox.NamedNode(f"{LDES}versionOfPath"), VERSION_OF_PATH),

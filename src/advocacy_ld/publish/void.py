@@ -15,6 +15,7 @@ from advocacy_ld.records.repository import Repository
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 LDES = Namespace("https://w3id.org/ldes#")
+TREE = Namespace("https://w3id.org/tree#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -122,9 +123,11 @@ def _describe_feed(graph: Graph, dataset: URIRef, base: str) -> None:
     (LDES: an event stream is found through DCAT, ldes:EventSource ⊑ dcat:Distribution)."""
     feed = URIRef(f"{base}/feed")
     graph.bind("ldes", LDES)
+    graph.bind("tree", TREE)
     graph.add((dataset, DCAT.distribution, feed))
     graph.add((feed, RDF.type, DCAT.Distribution))
     graph.add((feed, RDF.type, LDES.EventStream))
+    graph.add((feed, RDF.type, TREE.Collection))
     graph.add((feed, DCTERMS.title, Literal("Change feed (Linked Data Event Stream)", lang="en")))
     graph.add((feed, DCAT.accessURL, feed))
     graph.add((feed, DCAT.mediaType, IANA["application/n-quads"]))
