@@ -115,10 +115,15 @@ def query_engine(app: Services) -> QueryEngine:
     return engine
 
 
-@router.api_route(
+@router.get(
     "/sparql",
-    methods=["GET", "POST"],
+    operation_id="sparql_query_get",
     summary="SPARQL 1.1 query endpoint (service description without a query)",
+)
+@router.post(
+    "/sparql",
+    operation_id="sparql_query_post",
+    summary="SPARQL 1.1 query endpoint (query form-encoded or as application/sparql-query)",
 )
 async def sparql(request: Request, app: ServicesDep, html: PagesDep) -> Response:
     # On the event loop throughout: the engine waits for its workers without a thread, and
