@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from rdflib import Graph, Literal, URIRef
 
 from advocacy_ld.model.namespaces import SCHEMA
-from advocacy_ld.records.identity import RecordId, RecordIdentifier
+from advocacy_ld.records.identity import RecordId
 from advocacy_ld.records.ledger import FEED, EventKind
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
 
-from ..conftest import BASE
-
-
-def record_id(slug: str) -> RecordId:
-    parsed = RecordIdentifier(BASE).parse(f"{BASE}/id/org/{slug}")
-    assert parsed is not None
-    return parsed
+from .conftest import record_id
 
 
 def org(record: RecordId, name: str) -> Graph:
     graph = Graph()
     graph.add((URIRef(record.iri), SCHEMA.name, Literal(name, lang="en")))
     return graph
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data=tmp_path / "data", base_uri=BASE)
-
-
-@pytest.fixture
-def repository(settings: Settings) -> Iterator[Repository]:
-    opened = open_repository(settings)
-    yield opened
-    opened.close()
 
 
 def events(repository: Repository) -> list[tuple[int, EventKind, str, int, str | None]]:

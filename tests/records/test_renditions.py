@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from advocacy_ld.model.namespaces import SCHEMA
-from advocacy_ld.records.identity import RecordId, RecordIdentifier
+from advocacy_ld.records.identity import RecordId
 from advocacy_ld.records.ledger import RENDITIONS, Rendition, version_iri
 from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
 
-from ..conftest import BASE
-
-
-def record_id(slug: str) -> RecordId:
-    parsed = RecordIdentifier(BASE).parse(f"{BASE}/id/org/{slug}")
-    assert parsed is not None
-    return parsed
+from .conftest import record_id
 
 
 def org(record: RecordId, name: str) -> Graph:
@@ -33,18 +23,6 @@ def org(record: RecordId, name: str) -> Graph:
     graph.add((node, SCHEMA.address, address))
     graph.add((address, SCHEMA.addressCountry, Literal("SY")))
     return graph
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data=tmp_path / "data", base_uri=BASE)
-
-
-@pytest.fixture
-def repository(settings: Settings) -> Iterator[Repository]:
-    opened = open_repository(settings)
-    yield opened
-    opened.close()
 
 
 def test_renditions_are_the_stored_version(repository: Repository) -> None:

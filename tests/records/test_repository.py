@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -32,18 +30,6 @@ def org(name: str) -> Graph:
     graph = Graph()
     graph.add((URIRef(IRI), SCHEMA.name, Literal(name, lang="en")))
     return graph
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data=tmp_path / "data", base_uri=BASE)
-
-
-@pytest.fixture
-def repository(settings: Settings) -> Iterator[Repository]:
-    opened = open_repository(settings)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

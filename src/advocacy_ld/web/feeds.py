@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -27,6 +27,7 @@ from advocacy_ld.publish.feed import (
 from advocacy_ld.web.feed_source import FeedSource
 from advocacy_ld.web.negotiation import negotiate
 from advocacy_ld.web.problems import Problem
+from advocacy_ld.web.responses import not_modified
 from advocacy_ld.web.services import Services, ServicesDep
 
 router = APIRouter(tags=["feeds"])
@@ -192,32 +193,16 @@ def _answer(
     }
     etag_key = (*key, chosen, "etag")
     known = cache.peek(etag_key)
-    if known is not None and _not_modified(request, known.decode(), last_modified):
+    if known is not None and not_modified(request, known.decode(), last_modified):
         return Response(status_code=304, headers={**headers, "ETag": known.decode()})
     body = cache.get_or_render((*key, chosen), render)
     etag = cache.get_or_render(
         etag_key, lambda: f'"{hashlib.sha256(body).hexdigest()[:40]}"'.encode()
     ).decode()
     headers["ETag"] = etag
-    if _not_modified(request, etag, last_modified):
+    if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     return Response(body, headers=headers, media_type=chosen.content_type)
-
-
-def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match (weak comparison) first; If-Modified-Since without it."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        return last_modified.replace(microsecond=0) <= since
-    return False
 
 
 def _split_suffix(name: str) -> tuple[str, FeedFormat | None]:

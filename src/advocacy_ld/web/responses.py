@@ -80,13 +80,13 @@ def negotiated_response(
         "Link": ", ".join(links + (extra_links or [])),
         "Cache-Control": "public, max-age=60",
     }
-    if _not_modified(request, etag, last_modified):
+    if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     body = services.cache.get_or_render((key, validator, representation), renderers[representation])
     return Response(body, headers=headers, media_type=representation.content_type)
 
 
-def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
+def not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
     """RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
