@@ -394,6 +394,7 @@ class Repository:
         digest = content_hash(graph)
         subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
         ntriples = graph_to_ntriples(graph)
+        renditions = render_version(ntriples)  # outside the lock: serializing takes a while
         with self._write_lock:
             current = self.state(record.iri)
             if new and current is not None:
@@ -431,7 +432,7 @@ class Repository:
                 state,
                 version_update(info),
                 replace_graph_ntriples_update(version_iri(record.iri, number), ntriples),
-                rendition_update(version_iri(record.iri, number), render_version(ntriples)),
+                rendition_update(version_iri(record.iri, number), renditions),
                 audit_update(new_audit_entry(agent, action, record.iri, number)),
                 public_graph=graph,
             )
