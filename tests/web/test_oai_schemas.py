@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from .oai_support import SCHEMAS, check, local_parser
+from .oai_support import GIVEN_OAI_PMH_XSD, OAI_PMH_XSD, SCHEMAS, check, local_parser
 
 VALID = b"""<?xml version="1.0" encoding="UTF-8"?>
 <OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
@@ -66,3 +66,13 @@ def test_a_valid_document_passes() -> None:
 def test_an_invalid_document_fails(document: bytes) -> None:
     with pytest.raises(AssertionError):
         check(document)
+
+
+def test_the_oai_pmh_schema_is_the_one_the_project_was_given() -> None:
+    """The copy the tests validate against is the OAI-PMH 2.0 schema, byte for byte the file in
+    `../shared/schemas/` wherever that is present (a bare checkout has only the copy)."""
+    copy = OAI_PMH_XSD.read_bytes()
+    schema = etree.fromstring(copy, local_parser()[0])
+    assert schema.get("targetNamespace") == "http://www.openarchives.org/OAI/2.0/"
+    if GIVEN_OAI_PMH_XSD.exists():
+        assert copy == GIVEN_OAI_PMH_XSD.read_bytes()
