@@ -70,7 +70,9 @@ def _read_page(
     targets: dict[ox.NamedNode | ox.BlankNode, str] = {}
     members = []
     page, collection = ox.NamedNode(url), ox.NamedNode(stream)
-    for quad in ox.parse(body, format=rdf_format):
+    # Lenient, as the harvesters people run are (N3.js under ldes-client checks no IRI): the
+    # syntax is still parsed in full, but IRIs and language tags are not validated again.
+    for quad in ox.parse(body, format=rdf_format, lenient=True):
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             continue
         predicate = quad.predicate

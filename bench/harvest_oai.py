@@ -44,7 +44,7 @@ def harvest_oai(base_url: str, metadata_prefix: str) -> tuple[int, float]:
                 if error.get("code") == "noRecordsMatch":
                     break
                 raise RuntimeError(f"OAI-PMH error {error.get('code')}: {error.text}")
-            for identifier in root.iter(f"{OAI}identifier"):
+            for identifier in root.iterfind(_IDENTIFIERS):
                 identifiers.add(identifier.text or "")
             parsed = root.find(f".//{OAI}resumptionToken")
             if (parsed.text if parsed is not None else None) != token:
@@ -52,13 +52,17 @@ def harvest_oai(base_url: str, metadata_prefix: str) -> tuple[int, float]:
     return len(identifiers), time.perf_counter() - started
 
 
+_IDENTIFIERS = f"{OAI}ListRecords/{OAI}record/{OAI}header/{OAI}identifier"
+"""Only the headers' identifiers (as Sickle finds records), not every element of the metadata."""
 _TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
 
 
 def _token_in(body: bytes) -> str | None:
     """The resumption token of an answer, read from its bytes before it is parsed (tokens are
-    URL-safe ASCII here, so no XML escape can occur in one)."""
-    found = _TOKEN.search(body)
+    URL-safe ASCII here, so no XML escape can occur in one). It closes the list, so it is
+    looked for from the end: a search from the start reads megabytes of metadata first."""
+    start = body.rfind(b"<resumptionToken")
+    found = _TOKEN.match(body, start) if start >= 0 else None
     return found.group(1).decode("ascii").strip() if found else None
 
 

@@ -90,3 +90,18 @@ def test_an_archive_from_before_the_feed_gets_one_event_per_public_record(
         assert reopened.feed_length() == 2
     finally:
         reopened.close()
+
+
+def test_page_times_count_each_page_in_the_store(repository: Repository) -> None:
+    for name in "abcdefg":
+        record = record_id(name)
+        repository.submit(record, org(record, name.upper()), "alice", publish=True)
+    every = repository.feed_events(1, repository.feed_length())
+    pages = repository.feed_page_times(3, 1, 7)
+    assert [(p.number, p.events) for p in pages] == [(1, 3), (2, 3), (3, 1)]
+    for page in pages:
+        times = [e.time for e in every[(page.number - 1) * 3 : page.number * 3]]
+        assert (page.earliest, page.latest) == (min(times), max(times))
+    # From a later page on, and never past the feed's length as the caller read it.
+    assert [(p.number, p.events) for p in repository.feed_page_times(3, 2, 5)] == [(2, 2)]
+    assert repository.feed_page_times(3, 4, 7) == []

@@ -252,3 +252,34 @@ def test_head_is_answered_like_get_without_a_body(client: TestClient) -> None:
     assert head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
     assert head.headers["cache-control"] == get.headers["cache-control"]
+
+
+def remaining_items(client: TestClient) -> dict[str, list[int]]:
+    """Page IRI -> the remainingItems of its relations on the root (one or two of them)."""
+    root = parse(client.get("/feed.nq"))
+    node, remaining = ox.NamedNode(f"{TREE}node"), ox.NamedNode(f"{TREE}remainingItems")
+    counts = {q.subject: int(q.object.value) for q in root if q.predicate == remaining}
+    found: dict[str, list[int]] = {}
+    for quad in root:
+        if quad.predicate == node:
+            found.setdefault(quad.object.value, []).append(counts[quad.subject])
+    return found
+
+
+def test_the_root_follows_the_feed_as_it_grows(tmp_path_factory: pytest.TempPathFactory) -> None:
+    for grown in make_world(tmp_path_factory.mktemp("feed-grows"), feed_page_size=SIZE):
+        length = grown.repository.feed_length()
+        first = length - length % SIZE + 1
+        latest = f"{BASE}/feed/pages/{first}-{first + SIZE - 1}"
+        before = remaining_items(grown.client)
+        assert before[latest] == [length % SIZE]  # one relation: the page is still open
+        for n in range(SIZE - length % SIZE):  # fills the latest page
+            grown.submit(org(f"feed-grows-{n}", f"Feed Grows {n}"), "curator", "?publish=true")
+        assert remaining_items(grown.client)[latest] == [SIZE, SIZE]  # full: both bounds
+        grown.submit(org("feed-grows-next", "Feed Grows Next"), "curator", "?publish=true")
+        after = remaining_items(grown.client)
+        following = f"{BASE}/feed/pages/{first + SIZE}-{first + 2 * SIZE - 1}"
+        assert after[following] == [1]
+        assert {page: after[page] for page in before if page != latest} == {
+            page: counts for page, counts in before.items() if page != latest
+        }

@@ -343,6 +343,44 @@ def read_feed_length(archive: Store) -> int:
     return max((int(row["last"].value) for row in rows), default=0)
 
 
+@dataclass(frozen=True)
+class FeedPageTimes:
+    """One page of the change feed as its root describes it: how many events it holds and
+    the range of their timestamps."""
+
+    number: int
+    earliest: datetime
+    latest: datetime
+    events: int
+
+
+def read_feed_page_times(
+    archive: Store, page_size: int, first_page: int, last: int
+) -> list[FeedPageTimes]:
+    """Pages from `first_page` on, over events up to `last`, counted in the store: one
+    aggregate over the events' numbers and times, which never decodes an event IRI (reading
+    every event is ~25x slower)."""
+    first = (first_page - 1) * page_size + 1
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?page (MIN(?t) AS ?earliest) (MAX(?t) AS ?latest) (COUNT(*) AS ?events) "
+            f"WHERE {{ GRAPH <{FEED}> {{ ?e <{ADV.sequence}> ?n ; "
+            f"<{PROV.generatedAtTime}> ?t }} FILTER(?n >= {first} && ?n <= {last}) "
+            f"BIND(FLOOR((?n - 1) / {page_size}) + 1 AS ?page) }} GROUP BY ?page"
+        )
+    )
+    pages = [
+        FeedPageTimes(
+            number=int(float(row["page"].value)),
+            earliest=datetime.fromisoformat(row["earliest"].value),
+            latest=datetime.fromisoformat(row["latest"].value),
+            events=int(row["events"].value),
+        )
+        for row in rows
+    ]
+    return sorted(pages, key=lambda page: page.number)
+
+
 def read_feed_events(archive: Store, first: int, last: int) -> list[FeedEvent]:
     """Events `first` to `last` (inclusive), in order; looked up by IRI, not scanned."""
     if last < first:

@@ -25,6 +25,7 @@ from advocacy_ld.records.ledger import (
     AuditEntry,
     EventKind,
     FeedEvent,
+    FeedPageTimes,
     PublicVersion,
     RecordState,
     Rendition,
@@ -38,6 +39,7 @@ from advocacy_ld.records.ledger import (
     read_audit,
     read_feed_events,
     read_feed_length,
+    read_feed_page_times,
     read_public_history,
     read_public_marks,
     read_renditions,
@@ -229,6 +231,11 @@ class Repository:
     def feed_events(self, first: int, last: int) -> list[FeedEvent]:
         """Change-feed events `first` to `last` (inclusive, numbered from 1), in order."""
         return read_feed_events(self.archive, first, last)
+
+    def feed_page_times(self, page_size: int, first_page: int, last: int) -> list[FeedPageTimes]:
+        """Each page of the change feed from `first_page` on, over events up to `last`, with
+        the range of its events' times."""
+        return read_feed_page_times(self.archive, page_size, first_page, last)
 
     def publicly_readable(self, version_iris: list[str]) -> set[str]:
         """Which of these versions anyone may read now: those in their record's public

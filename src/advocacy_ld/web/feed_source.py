@@ -18,7 +18,6 @@ from advocacy_ld.records.repository import Repository
 
 _KEPT_EVENTS = 200_000
 """Events of full pages kept in memory (their summaries are always kept: two times each)."""
-_READ_AT_ONCE = 20_000
 
 
 class FeedSource:
@@ -31,6 +30,7 @@ class FeedSource:
         self._kept_events = 0
         self._latest: tuple[int, int, tuple[FeedEntry, ...]] | None = None
         self._summaries: dict[int, PageSummary] = {}
+        self._latest_summary: tuple[int, PageSummary] | None = None
         self._lock = Lock()
 
     def length(self) -> int:
@@ -46,20 +46,30 @@ class FeedSource:
         return kept if kept is not None else ()
 
     def summaries(self, length: int) -> list[PageSummary]:
-        """What the root says of every page; pages not yet summarized are read in a few large
-        reads rather than one read per page."""
+        """What the root says of every page. Pages not yet summarized are counted in the store
+        in one aggregate (no event is read); full pages' summaries are kept for good."""
         count = self.layout.page_count(length)
         with self._lock:
             missing = [n for n in range(1, count + 1) if n not in self._summaries]
-        if len(missing) > 1:
-            first = self.layout.span(missing[0])[0]
-            step = max(1, _READ_AT_ONCE // self.layout.page_size) * self.layout.page_size
-            for start in range(first, length + 1, step):
-                self._read(start, min(start + step - 1, length), length)
+        if missing:
+            counted = self.repository.feed_page_times(self.layout.page_size, missing[0], length)
+            with self._lock:
+                for page in counted:
+                    complete = page.events == self.layout.page_size
+                    summary = PageSummary(
+                        page.number, page.earliest, page.latest, page.events, complete
+                    )
+                    if complete:
+                        self._summaries[page.number] = summary
+                    elif page.number == count:
+                        self._latest_summary = (length, summary)
         pages = []
         for number in range(1, count + 1):
             with self._lock:
                 summary = self._summaries.get(number)
+                if summary is None and self._latest_summary is not None:
+                    seen_at, latest = self._latest_summary
+                    summary = latest if (seen_at, latest.number) == (length, number) else None
             if summary is None:
                 entries = self.entries(number, length)
                 summary = summarize(number, entries, len(entries) == self.layout.page_size)
