@@ -61,12 +61,7 @@ class PrivateRoute(APIRoute):
 
 
 def submissions(app: Services) -> Submissions:
-    found: Submissions | None = app.extras.get(SUBMISSIONS)
-    if found is None:
-        found = app.extras.setdefault(
-            SUBMISSIONS, Submissions(app.repository, app.model, app.settings)
-        )
-    return found
+    return app.shared(SUBMISSIONS, lambda: Submissions(app.repository, app.model, app.settings))
 
 
 def find_record(app: Services, kind: str, slug: str) -> RecordState:

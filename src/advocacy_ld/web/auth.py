@@ -29,10 +29,7 @@ bearer = HTTPBearer(
 
 def token_store(app: Services) -> TokenStore:
     """The app's token store; it rereads its file on each check, so revocation is immediate."""
-    store: TokenStore | None = app.extras.get(TOKENS)
-    if store is None:
-        store = app.extras.setdefault(TOKENS, TokenStore(app.settings.tokens_path))
-    return store
+    return app.shared(TOKENS, lambda: TokenStore(app.settings.tokens_path))
 
 
 def _challenge(error: str | None = None) -> dict[str, str]:

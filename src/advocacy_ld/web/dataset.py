@@ -21,9 +21,7 @@ router = APIRouter()
 
 
 def current_dump(app: ServicesDep) -> Dump:
-    builder = app.extras.get("dumps")
-    if builder is None:
-        builder = app.extras["dumps"] = DumpBuilder(app.settings.data / "dumps")
+    builder = app.shared("dumps", lambda: DumpBuilder(app.settings.data / "dumps"))
     dump: Dump = builder.current(app.repository.public, app.repository.generation)
     return dump
 

@@ -56,13 +56,13 @@ class FeedSource:
             with self._lock:
                 for page in counted:
                     complete = page.events == self.layout.page_size
-                    summary = PageSummary(
+                    counted_summary = PageSummary(
                         page.number, page.earliest, page.latest, page.events, complete
                     )
                     if complete:
-                        self._summaries[page.number] = summary
+                        self._summaries[page.number] = counted_summary
                     elif page.number == count:
-                        self._latest_summary = (length, summary)
+                        self._latest_summary = (length, counted_summary)
         pages = []
         for number in range(1, count + 1):
             with self._lock:

@@ -39,20 +39,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def feed_source(app: Services) -> FeedSource:
     """The app's feed reader and its page cache (kept in `Services.extras`)."""
-    found = app.extras.get("feed")
-    if not isinstance(found, FeedSource):
-        layout = FeedLayout(app.settings.base_uri, app.settings.feed_page_size)
-        found = app.extras.setdefault("feed", FeedSource(app.repository, layout))
-    return found
+    layout = FeedLayout(app.settings.base_uri, app.settings.feed_page_size)
+    return app.shared("feed", lambda: FeedSource(app.repository, layout))
 
 
 def _page_cache(app: Services) -> RenderCache:
-    found = app.extras.get("feed-cache")
-    if not isinstance(found, RenderCache):
-        found = app.extras.setdefault(
-            "feed-cache", RenderCache(max_bytes=app.settings.feed_cache_bytes)
-        )
-    return found
+    return app.shared("feed-cache", lambda: RenderCache(max_bytes=app.settings.feed_cache_bytes))
 
 
 @router.get("/feed", summary="The change feed: an LDES event stream of record versions")

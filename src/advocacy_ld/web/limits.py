@@ -130,11 +130,7 @@ def client_address(request: Request) -> str:
 
 def validate_rate_limit(request: Request, app: ServicesDep) -> None:
     """FastAPI dependency: 429 with Retry-After when the client has used its requests."""
-    limiter: RateLimiter | None = app.extras.get(RATE_LIMITER)
-    if limiter is None:
-        limiter = app.extras.setdefault(
-            RATE_LIMITER, RateLimiter(app.settings.validate_rate_per_minute)
-        )
+    limiter = app.shared(RATE_LIMITER, lambda: RateLimiter(app.settings.validate_rate_per_minute))
     wait = limiter.acquire(client_address(request))
     if wait > 0:
         seconds = max(1, math.ceil(wait))

@@ -35,10 +35,7 @@ router = APIRouter(tags=["model"])
 
 def documents(app: ServicesDep) -> ModelDocuments:
     """The app's model documents (kept in `Services.extras`)."""
-    found = app.extras.get("model-documents")
-    if not isinstance(found, ModelDocuments):
-        found = app.extras["model-documents"] = ModelDocuments()
-    return found
+    return app.shared("model-documents", ModelDocuments)
 
 
 DocumentsDep = Annotated[ModelDocuments, Depends(documents)]

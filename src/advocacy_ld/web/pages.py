@@ -53,18 +53,7 @@ class Pages:
 
     def __init__(self, app: Services) -> None:
         self.app = app
-        environment = app.extras.get("jinja")
-        if environment is None:
-            environment = Environment(
-                loader=FileSystemLoader(str(files("advocacy_ld.web") / "templates")),
-                autoescape=select_autoescape(["html"]),
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
-            environment.globals["text_direction"] = text_direction
-            environment.tests["text"] = lambda value: isinstance(value, Text)
-            app.extras["jinja"] = environment
-        self.environment: Environment = environment
+        self.environment: Environment = app.shared("jinja", _environment)
 
     @staticmethod
     def language(request: Request) -> str:
@@ -237,3 +226,15 @@ async def pages(app: ServicesDep) -> Pages:
 
 
 PagesDep = Annotated[Pages, Depends(pages)]
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(str(files("advocacy_ld.web") / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["text_direction"] = text_direction
+    environment.tests["text"] = lambda value: isinstance(value, Text)
+    return environment

@@ -122,9 +122,7 @@ def _resource(
     slug, suffix = split_suffix(name)
     path = f"/id/{kind}/{slug}"
     iri = f"{app.settings.base_uri}{path}"
-    locator = app.extras.get("locator")
-    if locator is None:
-        locator = app.extras["locator"] = ResourceLocator(app.repository)
+    locator = app.shared("locator", lambda: ResourceLocator(app.repository))
     state = locator.locate(iri)
     if state is None:
         return gone_or_missing(request, app, html, iri, suffix)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 
@@ -11,6 +13,8 @@ from advocacy_ld.model import Model
 from advocacy_ld.publish.cache import RenderCache
 from advocacy_ld.records.repository import Repository
 from advocacy_ld.settings import Settings
+
+Shared = TypeVar("Shared")
 
 
 @dataclass
@@ -20,6 +24,18 @@ class Services:
     model: Model
     cache: RenderCache
     extras: dict[str, Any] = field(default_factory=dict)
+    _building: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def shared(self, name: str, build: Callable[[], Shared]) -> Shared:
+        """The app-wide object kept as `name`, built on first use: once, even when requests
+        ask for it at the same moment (a builder may itself ask for another)."""
+        found = self.extras.get(name)
+        if found is None:
+            with self._building:
+                found = self.extras.get(name)
+                if found is None:
+                    found = self.extras[name] = build()
+        return cast(Shared, found)
 
     @property
     def context_url(self) -> str:

@@ -7,7 +7,6 @@ a GET answers the service description (RDF) or, for a browser, the query form. E
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -77,7 +76,6 @@ GRAPH_OFFERS: tuple[tuple[str, GraphChoice], ...] = (
     ("text/html", HTML),
 )
 
-_engine_lock = threading.Lock()
 Choice = TypeVar("Choice")
 
 
@@ -98,21 +96,17 @@ router = APIRouter(tags=["sparql"], lifespan=_lifespan)
 
 def query_engine(app: Services) -> QueryEngine:
     """The app's engine, started on the first query (an app that is never queried starts none)."""
-    engine: QueryEngine | None = app.extras.get(ENGINE)
-    if engine is None:
-        with _engine_lock:
-            engine = app.extras.get(ENGINE)
-            if engine is None:
-                repository = app.repository
-                engine = open_engine(
-                    repository.public,
-                    workers=app.settings.sparql_workers,
-                    timeout=app.settings.sparql_timeout,
-                    checkpoint=repository.snapshot_public,
-                    generation=lambda: repository.generation,
-                )
-                app.extras[ENGINE] = engine
-    return engine
+    repository = app.repository
+    return app.shared(
+        ENGINE,
+        lambda: open_engine(
+            repository.public,
+            workers=app.settings.sparql_workers,
+            timeout=app.settings.sparql_timeout,
+            checkpoint=repository.snapshot_public,
+            generation=lambda: repository.generation,
+        ),
+    )
 
 
 @router.get(
