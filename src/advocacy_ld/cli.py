@@ -21,8 +21,9 @@ from advocacy_ld import __version__
 from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordError
 from advocacy_ld.model import load_context, load_model
 from advocacy_ld.model.namespaces import CONTEXT_IRI
+from advocacy_ld.publish.oai.facts import concept_labels, dc_facts_rendition
 from advocacy_ld.records.identity import RecordIdentifier
-from advocacy_ld.records.ledger import Status
+from advocacy_ld.records.ledger import DerivedRendition, Status
 from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.records.reading import RecordCandidate, collect_files, read_record_file
@@ -73,9 +74,17 @@ def _settings() -> Settings:
     return Settings()
 
 
+def _derived_renditions() -> tuple[DerivedRendition, ...]:
+    """What the server reads of every version besides its graph: computed when records are
+    loaded, so that the server need not compute them when it opens the archive."""
+    return (dc_facts_rendition(concept_labels(load_model().vocabularies)),)
+
+
 @contextmanager
-def _opened_repository(settings: Settings) -> Iterator[Repository]:
-    repository = open_repository(settings)
+def _opened_repository(
+    settings: Settings, derived: tuple[DerivedRendition, ...] = ()
+) -> Iterator[Repository]:
+    repository = open_repository(settings, derived)
     try:
         yield repository
     finally:
@@ -160,7 +169,7 @@ def load(
     """Validate and load records, each atomically; refuse invalid ones and print their reports."""
     settings = _settings()
     candidates = _read_all(paths, settings)
-    with _opened_repository(settings) as repository:
+    with _opened_repository(settings, _derived_renditions()) as repository:
         checker = RecordChecker(load_model(), repository.archive)
         if len(candidates) > PROGRESS_THRESHOLD:
             with Progress(console=err, transient=True) as progress:
@@ -289,7 +298,7 @@ def serve(
 
     settings = _settings()
     candidates = _read_all(paths, settings) if paths else []
-    repository = open_repository(settings)
+    repository = open_repository(settings, _derived_renditions())
     try:
         if candidates:
             outcomes = repository.load(candidates, RecordChecker(load_model(), repository.archive))

@@ -1,5 +1,6 @@
-"""Metadata of a page from a store (OAI-PMH 2.0 §2.5): both formats, cached by version, and
-nothing rendered or cached for a record no longer in the public dataset."""
+"""Metadata of a page from a store (OAI-PMH 2.0 §2.5): both formats, RDF cached by version,
+linked records named once per dataset generation, and nothing rendered or cached for a record
+no longer in the public dataset."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from rdflib import Graph, URIRef
 
 from advocacy_ld.publish.oai.cache import MetadataCache
 from advocacy_ld.publish.oai.entries import OaiEntry
+from advocacy_ld.publish.oai.facts import render_facts
 from advocacy_ld.publish.oai.formats import OAI_DC, RDF
 from advocacy_ld.publish.oai.metadata import MetadataSource
 from advocacy_ld.store.oxigraph import OxigraphStore
 
 ORG = "http://x/id/org/a"
+PARENT = "http://x/id/org/parent"
 GONE = "http://x/id/org/gone"
 TURTLE = f"""@prefix schema: <https://schema.org/> .
-<{ORG}> a <http://www.w3.org/ns/org#Organization> ; schema:name "Org A"@en, "منظمة"@ar .
+<{ORG}> a <http://www.w3.org/ns/org#Organization> ; schema:name "Org A"@en, "منظمة"@ar ;
+    schema:publisher <{PARENT}> .
 """
 
 
@@ -36,18 +40,39 @@ def _renditions_of(
     return written
 
 
-def _source() -> tuple[MetadataSource, OxigraphStore, MetadataCache]:
+def _facts_of(store: OxigraphStore) -> Callable[[list[tuple[str, int]]], dict[str, bytes]]:
+    """Stands in for the repository's stored Dublin Core facts of the records the store holds."""
+    written = _renditions_of(store, "nt")
+
+    def facts(records: list[tuple[str, int]]) -> dict[str, bytes]:
+        return {
+            iri: render_facts({}, iri, "org", ntriples.decode()).encode()
+            for iri, ntriples in written(records).items()
+        }
+
+    return facts
+
+
+def _named(name: str) -> Graph:
+    return Graph().parse(
+        data=f'<{PARENT}> <https://schema.org/name> "{name}"@en .', format="turtle"
+    )
+
+
+def _source(
+    names: dict[str, tuple[str, str | None] | None] | None = None,
+) -> tuple[MetadataSource, OxigraphStore, MetadataCache]:
     store = OxigraphStore()
     store.replace_record(ORG, Graph().parse(data=TURTLE, format="turtle"))
+    store.replace_record(PARENT, _named("Parent"))
     cache = MetadataCache()
     return (
         MetadataSource(
             store,
             _renditions_of(store, "xml"),
-            _renditions_of(store, "nt"),
-            {},
+            _facts_of(store),
             cache,
-            "generation-1",
+            {} if names is None else names,
         ),
         store,
         cache,
@@ -67,12 +92,28 @@ def test_both_formats_render_only_what_the_store_holds() -> None:
     for fmt in (OAI_DC, RDF):
         rendered = source.render(_entries(), fmt)
         assert list(rendered) == [ORG]
-    assert len(cache) == 2
+    assert len(cache) == 1  # only RDF/XML is cached
     rdf = Graph().parse(data=source.render(_entries(), RDF)[ORG], format="xml")
     assert (URIRef(ORG), URIRef("https://schema.org/name"), None) in rdf
     dc = source.render(_entries(), OAI_DC)[ORG].decode()
     assert '<dc:title xml:lang="en">Org A</dc:title>' in dc
     assert '<dc:title xml:lang="ar">منظمة</dc:title>' in dc
+    assert '<dc:publisher xml:lang="en">Parent</dc:publisher>' in dc
+
+
+def test_linked_names_are_looked_up_once_per_names_dict() -> None:
+    names: dict[str, tuple[str, str | None] | None] = {}
+    source, store, _ = _source(names)
+    source.render(_entries(), OAI_DC)
+    assert names == {PARENT: ("Parent", "en")}
+    store.replace_record(PARENT, _named("Renamed"))
+    assert b">Parent</dc:publisher>" in source.render(_entries(), OAI_DC)[ORG]
+    names.clear()  # what the caller does when the public dataset changes
+    assert b">Renamed</dc:publisher>" in source.render(_entries(), OAI_DC)[ORG]
+    store.remove_record(PARENT)
+    names.clear()
+    assert f">{PARENT}</dc:publisher>".encode() in source.render(_entries(), OAI_DC)[ORG]
+    assert names == {PARENT: None}  # no public name: the IRI, and not asked again
 
 
 def test_a_cached_version_is_served_without_the_store() -> None:

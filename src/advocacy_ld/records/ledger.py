@@ -8,6 +8,7 @@ and an append-only audit trail of writes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -27,8 +28,9 @@ VERSIONS = "urn:advocacy-ld:versions"
 AUDIT = "urn:advocacy-ld:audit"
 """One PROV activity per write."""
 RENDITIONS = "urn:advocacy-ld:renditions"
-"""Each version's graph written out once, as N-Triples and RDF/XML, when the version is stored:
-copying records out (feed pages, harvests) reads one string per record, not every triple."""
+"""Each version's graph written out once, as N-Triples and RDF/XML (and any `DerivedRendition`),
+when the version is stored: copying records out (feed pages, harvests) reads one string per
+record, not every triple."""
 FEED = "urn:advocacy-ld:feed"
 """The public change feed: one event per version made public and per withdrawal, numbered."""
 EVENT_BASE = "urn:advocacy-ld:feed:event:"
@@ -276,6 +278,24 @@ def render_version(graph_ntriples: str) -> dict[Rendition, str]:
     return {Rendition.N_TRIPLES: graph_ntriples, Rendition.RDF_XML: rdf_xml.decode("utf-8")}
 
 
+@dataclass(frozen=True)
+class DerivedRendition:
+    """A rendition that a layer above this one computes from a version's graph (this layer does
+    not know its format), kept beside the built-in ones and read the same way."""
+
+    name: str
+    """The local name of its `adv:` property, e.g. `dcFacts`."""
+    fingerprint: str
+    """Of whatever else than the graph the rendition depends on (tables, vocabularies): when it
+    changes, every version's rendition is computed again."""
+    render: Callable[[str, str, str], str]
+    """(record IRI, record kind, the version's graph as N-Triples) -> the rendition."""
+
+    @property
+    def predicate(self) -> str:
+        return str(ADV[self.name])
+
+
 def rendition_update(version: str, renditions: dict[Rendition, str]) -> str:
     """Store a version's renditions (replacing any), as literals in the renditions graph."""
     values = " ; ".join(
@@ -287,7 +307,54 @@ def rendition_update(version: str, renditions: dict[Rendition, str]) -> str:
     )
 
 
-def read_renditions(archive: Store, versions: list[str], kind: Rendition) -> dict[str, str]:
+def derived_update(version: str, rendition: DerivedRendition, text: str) -> str:
+    """Store one derived rendition of a version, replacing that one only."""
+    stored = f"<{version}> <{rendition.predicate}>"
+    return (
+        f"DELETE WHERE {{ GRAPH <{RENDITIONS}> {{ {stored} ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{RENDITIONS}> {{ {stored} {ox.Literal(text)} }} }}"
+    )
+
+
+def clear_derived_update(rendition: DerivedRendition) -> str:
+    """Drop every version's copy of a derived rendition (its fingerprint changed)."""
+    return f"DELETE WHERE {{ GRAPH <{RENDITIONS}> {{ ?v <{rendition.predicate}> ?text }} }}"
+
+
+def fingerprint_update(rendition: DerivedRendition) -> str:
+    """Record what the stored copies of a derived rendition were computed with; the property
+    IRI is the subject, in the renditions graph."""
+    stored = f"<{rendition.predicate}> <{ADV.renditionFingerprint}>"
+    return (
+        f"DELETE WHERE {{ GRAPH <{RENDITIONS}> {{ {stored} ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{RENDITIONS}> {{ {stored} {_text(rendition.fingerprint)} }} }}"
+    )
+
+
+def read_fingerprint(archive: Store, rendition: DerivedRendition) -> str | None:
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?f WHERE {{ GRAPH <{RENDITIONS}> {{ "
+            f"<{rendition.predicate}> <{ADV.renditionFingerprint}> ?f }} }}"
+        )
+    )
+    return next((str(row["f"].value) for row in rows), None)
+
+
+def read_underived(archive: Store, rendition: DerivedRendition) -> list[tuple[str, str]]:
+    """(version IRI, record IRI) of the versions that lack this derived rendition."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?v ?r WHERE {{ GRAPH <{VERSIONS}> {{ ?v <{DCTERMS.isVersionOf}> ?r }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{RENDITIONS}> {{ ?v <{rendition.predicate}> ?t }} }} }}"
+        )
+    )
+    return [(str(row["v"].value), str(row["r"].value)) for row in rows]
+
+
+def read_renditions(
+    archive: Store, versions: list[str], kind: Rendition | DerivedRendition
+) -> dict[str, str]:
     """Version IRI -> its rendition, for the versions that have one; one lookup each."""
     if not versions:
         return {}

@@ -23,6 +23,7 @@ from advocacy_ld.records.identity import RecordId, RecordIdentifier
 from advocacy_ld.records.ledger import (
     LEDGER,
     AuditEntry,
+    DerivedRendition,
     EventKind,
     FeedEvent,
     FeedPageTimes,
@@ -32,7 +33,10 @@ from advocacy_ld.records.ledger import (
     Status,
     VersionInfo,
     audit_update,
+    clear_derived_update,
+    derived_update,
     feed_event_update,
+    fingerprint_update,
     new_audit_entry,
     now,
     public_history_update,
@@ -40,11 +44,13 @@ from advocacy_ld.records.ledger import (
     read_feed_events,
     read_feed_length,
     read_feed_page_times,
+    read_fingerprint,
     read_public_history,
     read_public_marks,
     read_renditions,
     read_states,
     read_sync_marks,
+    read_underived,
     read_unrendered,
     read_versions,
     render_version,
@@ -124,6 +130,7 @@ class Repository:
         self._states: dict[str, RecordState] | None = None
         self._writes = 0
         self._last_modified = _EPOCH
+        self._derived: tuple[DerivedRendition, ...] = ()
         # Writes are serialized: a write reads the ledger, then changes two stores.
         self._write_lock = threading.RLock()
 
@@ -251,7 +258,7 @@ class Repository:
         return {iri: texts[iri].encode("utf-8") for iri in version_iris if iri in texts}
 
     def public_renditions(
-        self, records: list[tuple[str, int]], kind: Rendition
+        self, records: list[tuple[str, int]], kind: Rendition | DerivedRendition
     ) -> dict[str, bytes]:
         """A rendition of each (record, version) that is the record's current public version
         now, by record IRI; nothing for any other, so a list read before a withdrawal cannot
@@ -402,6 +409,7 @@ class Repository:
         subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
         ntriples = graph_to_ntriples(graph)
         renditions = render_version(ntriples)  # outside the lock: serializing takes a while
+        derived = {r: r.render(record.iri, record.kind, ntriples) for r in self._derived}
         with self._write_lock:
             current = self.state(record.iri)
             if new and current is not None:
@@ -435,15 +443,31 @@ class Repository:
             info = VersionInfo(record.iri, number, state.modified, agent, digest)
             if action is None:
                 action = "publish" if status is Status.PUBLISHED else "submit"
+            version = version_iri(record.iri, number)
             state = self._commit(
                 state,
                 version_update(info),
-                replace_graph_ntriples_update(version_iri(record.iri, number), ntriples),
-                rendition_update(version_iri(record.iri, number), renditions),
+                replace_graph_ntriples_update(version, ntriples),
+                rendition_update(version, renditions),
+                *self._derived_updates(version, record, ntriples, derived),
                 audit_update(new_audit_entry(agent, action, record.iri, number)),
                 public_graph=graph,
             )
             return Change(state, True)
+
+    def _derived_updates(
+        self, version: str, record: RecordId, ntriples: str, rendered: dict[DerivedRendition, str]
+    ) -> list[str]:
+        """Store a new version's derived renditions: those rendered before the lock was taken,
+        and any kept since (rendered now, so that no version is stored without one)."""
+        return [
+            derived_update(
+                version,
+                r,
+                rendered[r] if r in rendered else r.render(record.iri, record.kind, ntriples),
+            )
+            for r in self._derived
+        ]
 
     def publish(self, iri: str, agent: str) -> Change:
         """Make a pending (or retracted) record's current version public."""
@@ -578,6 +602,32 @@ class Repository:
                 updates.append(rendition_update(version, rendered))
             self.archive.update(" ;\n".join(updates))
 
+    def keep_rendition(self, rendition: DerivedRendition, batch: int = 200) -> None:
+        """Keep `rendition` of every version from now on: the versions stored without it get it
+        now, and all of them again when it was computed with another fingerprint."""
+        with self._write_lock:
+            others = tuple(r for r in self._derived if r.name != rendition.name)
+            self._derived = (*others, rendition)
+            if read_fingerprint(self.archive, rendition) != rendition.fingerprint:
+                self.archive.update(clear_derived_update(rendition))
+            self._derive_missing(rendition, batch)
+            # Last: an interrupted recomputation still sees the old fingerprint and starts over.
+            self.archive.update(fingerprint_update(rendition))
+
+    def _derive_missing(self, rendition: DerivedRendition, batch: int) -> None:
+        """Compute `rendition` for the versions that lack it, from their stored N-Triples."""
+        missing = read_underived(self.archive, rendition)
+        for start in range(0, len(missing), batch):
+            chunk = missing[start : start + batch]
+            graphs = read_renditions(self.archive, [v for v, _ in chunk], Rendition.N_TRIPLES)
+            updates = [
+                derived_update(v, rendition, rendition.render(record.iri, record.kind, graphs[v]))
+                for v, iri in chunk
+                if v in graphs and (record := self.ids.parse(iri)) is not None
+            ]
+            if updates:
+                self.archive.update(" ;\n".join(updates))
+
     def _start_feed(self) -> None:
         """Give an archive written before the change feed existed one version event per public
         record, oldest change first, so that a harvester replaying the feed gets everything."""
@@ -593,8 +643,9 @@ class Repository:
             )
 
 
-def open_repository(settings: Settings) -> Repository:
-    """Open the archive and the public dataset named by the settings."""
+def open_repository(settings: Settings, derived: Sequence[DerivedRendition] = ()) -> Repository:
+    """Open the archive and the public dataset named by the settings, keeping the `derived`
+    renditions of every version (see `Repository.keep_rendition`)."""
     archive = open_store(settings.store, settings.archive_path)
     try:
         public = open_store(settings.store, settings.public_path)
@@ -603,4 +654,6 @@ def open_repository(settings: Settings) -> Repository:
         raise
     repository = Repository(archive, public, RecordIdentifier(settings.base_uri))
     repository.recover()
+    for rendition in derived:
+        repository.keep_rendition(rendition)
     return repository

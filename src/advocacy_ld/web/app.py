@@ -31,12 +31,14 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = repository if repository is not None else open_repository(settings)
-        app.state.services = Services(
+        services = Services(
             settings=settings,
             repository=opened,
             model=load_model(),
             cache=RenderCache(settings.render_cache_entries),
         )
+        opened.keep_rendition(oai.dc_facts(services))  # oai_dc is served from it
+        app.state.services = services
         try:
             yield
         finally:

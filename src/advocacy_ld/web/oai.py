@@ -14,16 +14,16 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from rdflib import Literal
-from rdflib.namespace import SKOS
 
 from advocacy_ld.publish.oai import EntryIndex, OaiContext, OaiEntry, respond
 from advocacy_ld.publish.oai.cache import MetadataCache
 from advocacy_ld.publish.oai.dates import datestamp
+from advocacy_ld.publish.oai.dublin_core import Name
+from advocacy_ld.publish.oai.facts import concept_labels, dc_facts_rendition
 from advocacy_ld.publish.oai.metadata import MetadataSource
 from advocacy_ld.publish.oai.sets import kind_sets
 from advocacy_ld.records.identity import RECORD_KINDS
-from advocacy_ld.records.ledger import Rendition
+from advocacy_ld.records.ledger import DerivedRendition, Rendition
 from advocacy_ld.records.repository import Repository
 from advocacy_ld.web.problems import Problem
 from advocacy_ld.web.services import Services, ServicesDep
@@ -32,7 +32,7 @@ router = APIRouter(tags=["harvesting"])
 
 MEDIA_TYPE = "text/xml; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
-_INDEX, _CACHE, _LABELS = "oai-index", "oai-cache", "oai-labels"
+_INDEX, _CACHE, _FACTS, _NAMES = "oai-index", "oai-cache", "oai-dc-facts", "oai-names"
 _lock = Lock()
 
 
@@ -69,20 +69,38 @@ def _index(app: Services) -> EntryIndex:
     return index
 
 
-def _shared(app: Services) -> tuple[MetadataCache, dict[str, str]]:
+def dc_facts(app: Services) -> DerivedRendition:
+    """The rendition `oai_dc` is served from: the app's repository must keep it (`create_app`
+    has it kept before the first request)."""
+    with _lock:
+        if _FACTS not in app.extras:
+            labels = concept_labels(app.model.vocabularies)
+            app.extras[_FACTS] = dc_facts_rendition(labels)
+    rendition: DerivedRendition = app.extras[_FACTS]
+    return rendition
+
+
+def _cache(app: Services) -> MetadataCache:
     with _lock:
         if _CACHE not in app.extras:
-            app.extras[_LABELS] = {
-                str(concept): str(label)
-                for concept, label in app.model.vocabularies.subject_objects(SKOS.prefLabel)
-                if isinstance(label, Literal) and label.language == "en"
-            }
             app.extras[_CACHE] = MetadataCache()
-    return app.extras[_CACHE], app.extras[_LABELS]
+    cache: MetadataCache = app.extras[_CACHE]
+    return cache
+
+
+def _names(app: Services, generation: str) -> dict[str, Name | None]:
+    """Linked records' names known in this generation of the public dataset (a new one starts
+    empty: any public write may have renamed a record)."""
+    with _lock:
+        known = app.extras.get(_NAMES)
+        if known is None or known[0] != generation:
+            known = (generation, {})
+            app.extras[_NAMES] = known
+    names: dict[str, Name | None] = known[1]
+    return names
 
 
 def _answer(app: Services, items: list[tuple[str, str]]) -> bytes:
-    cache, labels = _shared(app)
     repository = app.repository
     context = OaiContext(
         base_url=f"{app.settings.base_uri}/oai",
@@ -95,10 +113,9 @@ def _answer(app: Services, items: list[tuple[str, str]]) -> bytes:
         metadata=MetadataSource(
             repository.public,
             partial(repository.public_renditions, kind=Rendition.RDF_XML),
-            partial(repository.public_renditions, kind=Rendition.N_TRIPLES),
-            labels,
-            cache,
-            repository.generation,
+            partial(repository.public_renditions, kind=dc_facts(app)),
+            _cache(app),
+            _names(app, repository.generation),
         ),
     )
     return respond(items, context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,14 @@ class Selection:
     more: bool
 
 
+_KEY = attrgetter("datestamp", "identifier")
+"""`OaiEntry.key` without a Python call per entry: the index is rebuilt on every public write."""
+
+
 class _SortedList:
     def __init__(self, entries: list[OaiEntry]) -> None:
         self.entries = entries
-        self.keys = [e.key for e in entries]
+        self.keys: list[tuple[str, str]] = list(map(_KEY, entries))
         self.stamps = [e.datestamp for e in entries]
 
 
@@ -51,7 +56,7 @@ class EntryIndex:
     """Entries sorted once (per public-dataset generation), then sliced by bisection."""
 
     def __init__(self, entries: Iterable[OaiEntry]) -> None:
-        ordered = sorted(entries, key=lambda e: e.key)
+        ordered = sorted(entries, key=_KEY)
         self._all = _SortedList(ordered)
         by_set: dict[str, list[OaiEntry]] = {}
         for entry in ordered:

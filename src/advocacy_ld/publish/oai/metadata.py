@@ -1,94 +1,86 @@
 """Metadata of a page of records, from the public store, in either format (§2.5, §3.4).
 
-Both read what was written when each version was stored (one string per record): `oai_dc` keeps
-the triples the mapping uses from the N-Triples and names the records they point to in one query
-of the public store; `rdf` is the stored RDF/XML. Both are cached by version.
+Both read what was written when each version was stored (one string per record): `oai_dc` its
+Dublin Core facts (see `facts`), naming the records they point to from the public store; `rdf`
+the RDF/XML, cached by version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from advocacy_ld.publish.oai.cache import MetadataCache
-from advocacy_ld.publish.oai.dublin_core import (
-    GEOMETRY_LINK,
-    PART_LINKS,
-    Triple,
-    dc_facts,
-    references,
-    resolve,
-)
+from advocacy_ld.publish.oai.dublin_core import Name, references, resolve
 from advocacy_ld.publish.oai.entries import OaiEntry
-from advocacy_ld.publish.oai.formats import OAI_DC, RDF, MetadataFormat
+from advocacy_ld.publish.oai.facts import decode_facts
+from advocacy_ld.publish.oai.formats import OAI_DC, MetadataFormat
 from advocacy_ld.publish.oai.writer import dublin_core, fragment
 from advocacy_ld.store.base import Store
 
-_PART_PREDICATES = frozenset(f"<{iri}>".encode() for iri in (*PART_LINKS, GEOMETRY_LINK))
 _NAME_PREDICATES = ("https://schema.org/name", "https://schema.org/headline")
 
 
 @dataclass(frozen=True)
 class MetadataSource:
-    """Where metadata comes from: the public store, the static concept labels, and a cache.
+    """Where metadata comes from: the renditions of public versions, the public store, caches.
 
-    `names_version` changes whenever a record's name may have changed (the public dataset's
-    generation): a cached `oai_dc` document names other records, an RDF one does not.
+    Only RDF/XML documents are cached (each is ~40 KB to read); an `oai_dc` element is made
+    anew from its stored facts (~2.5 KB) for little more than compressing it for a cache costs,
+    and any public write (which may rename a linked record) would void it.
     """
 
     store: Store
     rdf_xml: Callable[[list[tuple[str, int]]], dict[str, bytes]]
     """RDF/XML of (record, version) pairs, each only while it is that record's public version
     (written when the version was stored); a record withdrawn since the list was read has none."""
-    ntriples: Callable[[list[tuple[str, int]]], dict[str, bytes]]
-    """The same pairs' graphs as N-Triples, on the same terms."""
-    concept_labels: Mapping[str, str]
+    dc_facts: Callable[[list[tuple[str, int]]], dict[str, bytes]]
+    """The same pairs' Dublin Core facts (`facts.encode_facts`), on the same terms."""
     cache: MetadataCache
-    names_version: str
+    names: dict[str, Name | None]
+    """Linked records' names looked up so far (None: it has none), in the public dataset as it
+    is now: the caller starts a new dict whenever the dataset changes. A harvest's pages link
+    the same publishers, facilities and places again and again."""
 
     def render(self, entries: Sequence[OaiEntry], fmt: MetadataFormat) -> dict[str, bytes]:
         """Identifier -> metadata element, for the entries that are not deleted (and still in
         the public dataset)."""
         live = [e for e in entries if not e.deleted]
+        return self._dublin_core(live) if fmt is OAI_DC else self._cached_rdf(live)
+
+    def _cached_rdf(self, entries: Sequence[OaiEntry]) -> dict[str, bytes]:
         rendered: dict[str, bytes] = {}
         missing: list[OaiEntry] = []
-        for entry in live:
-            cached = self.cache.get(self._key(entry, fmt))
+        for entry in entries:
+            cached = self.cache.get((entry.identifier, entry.version))
             if cached is None:
                 missing.append(entry)
             else:
                 rendered[entry.identifier] = cached
         if missing:
-            fresh = self._rdf(missing) if fmt is RDF else self._dublin_core(missing)
+            documents = self.rdf_xml([(e.identifier, e.version) for e in missing])
             for entry in missing:
-                body = fresh.get(entry.identifier)
-                if body is not None:
-                    self.cache.put(self._key(entry, fmt), body)
+                document = documents.get(entry.identifier)
+                if document is not None:
+                    body = fragment(document)
+                    self.cache.put((entry.identifier, entry.version), body)
                     rendered[entry.identifier] = body
         return rendered
 
-    def _key(self, entry: OaiEntry, fmt: MetadataFormat) -> tuple[str, ...]:
-        version = str(entry.version)
-        if fmt is OAI_DC:
-            return (fmt.prefix, entry.identifier, version, self.names_version)
-        return (fmt.prefix, entry.identifier, version)
-
-    def _rdf(self, entries: Sequence[OaiEntry]) -> dict[str, bytes]:
-        documents = self.rdf_xml([(e.identifier, e.version) for e in entries])
-        return {iri: fragment(document) for iri, document in documents.items()}
-
     def _dublin_core(self, entries: Sequence[OaiEntry]) -> dict[str, bytes]:
-        triples = _mapped_triples(self.ntriples([(e.identifier, e.version) for e in entries]))
-        facts = {
-            e.identifier: dc_facts(e.identifier, e.kind, triples[e.identifier], self.concept_labels)
-            for e in entries
-            if e.identifier in triples
-        }
-        linked = set().union(*(references(f) for f in facts.values()))
-        names = _names(self.store, sorted(linked))
+        stored = self.dc_facts([(e.identifier, e.version) for e in entries])
+        facts = {iri: decode_facts(text) for iri, text in stored.items()}
+        names = self._linked_names(set().union(*(references(f) for f in facts.values())))
         return {iri: dublin_core(resolve(values, names)) for iri, values in facts.items()}
+
+    def _linked_names(self, iris: set[str]) -> dict[str, Name]:
+        unknown = sorted(iris.difference(self.names))
+        if unknown:
+            found = _names(self.store, unknown)
+            self.names.update({iri: found.get(iri) for iri in unknown})
+        return {iri: name for iri in iris if (name := self.names[iri]) is not None}
 
 
 def _solutions(result: object) -> ox.QuerySolutions:
@@ -98,29 +90,6 @@ def _solutions(result: object) -> ox.QuerySolutions:
 
 def _values(iris: Sequence[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
-
-
-def _mapped_triples(documents: Mapping[str, bytes]) -> dict[str, list[Triple]]:
-    """The root's triples, and those of its allegations, demands and geometry, by record,
-    from each record's stored N-Triples: the lines are picked by their subject as bytes (an
-    N-Triples line starts with its subject and a space), and only those are parsed."""
-    found: dict[str, list[Triple]] = {}
-    for iri, document in documents.items():
-        root = f"<{iri}>".encode()
-        lines = document.split(b"\n")
-        subjects = {root}
-        for line in lines:
-            if line.startswith(root):
-                _, predicate, rest = line.split(b" ", 2)
-                if predicate in _PART_PREDICATES:
-                    subjects.add(rest.rsplit(b" ", 1)[0])  # "<o> ." -> "<o>"
-        kept = b"\n".join(line for line in lines if line.split(b" ", 1)[0] in subjects)
-        found[iri] = [
-            (quad.subject, quad.predicate, quad.object)
-            for quad in ox.parse(kept, format=ox.RdfFormat.N_TRIPLES)
-            if not isinstance(quad.subject, ox.Triple) and not isinstance(quad.object, ox.Triple)
-        ]
-    return found
 
 
 def _names(store: Store, iris: Sequence[str]) -> dict[str, tuple[str, str | None]]:

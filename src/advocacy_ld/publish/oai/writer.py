@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from advocacy_ld.publish.oai.dublin_core import DcValue
 from advocacy_ld.publish.oai.entries import OaiEntry
@@ -23,18 +24,22 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 _CONTROL = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                            "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})  # fmt: skip
+_ATTRIBUTE = (('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"), ("\r", "&#13;"))
 _DECLARATION = re.compile(rb"\A\s*<\?xml[^>]*\?>\s*")
 
 
 def text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value).translate(_TEXT)
+    # `str.replace` runs in C; `str.translate` with a dict looks up every character (~6x slower).
+    if _NOT_XML.search(value) is not None:
+        value = _NOT_XML.sub("\ufffd", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attribute(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value).translate(_ATTRIBUTE)
+    value = text(value)  # "&" first: the other replacements bring in "&"s of their own
+    for character, reference in _ATTRIBUTE:
+        value = value.replace(character, reference)
+    return value
 
 
 def fragment(document: bytes) -> bytes:
@@ -112,7 +117,13 @@ def dublin_core(values: Iterable[DcValue]) -> bytes:
         f'xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">'
     ]
     for value in values:
-        lang = f' xml:lang="{attribute(value.lang)}"' if value.lang else ""
+        lang = _lang_attribute(value.lang) if value.lang else ""
         parts.append(f"<dc:{value.element}{lang}>{text(value.text)}</dc:{value.element}>")
     parts.append("</oai_dc:dc>")
     return "".join(parts).encode("utf-8")
+
+
+@lru_cache(maxsize=256)
+def _lang_attribute(lang: str) -> str:
+    """Records use a handful of language tags, on most of their values."""
+    return f' xml:lang="{attribute(lang)}"'
