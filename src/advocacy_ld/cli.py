@@ -298,7 +298,7 @@ def serve(
 
     settings = _settings()
     candidates = _read_all(paths, settings) if paths else []
-    repository = open_repository(settings, _derived_renditions())
+    repository = open_repository(settings)  # `create_app` has it keep the derived renditions
     try:
         if candidates:
             outcomes = repository.load(candidates, RecordChecker(load_model(), repository.archive))

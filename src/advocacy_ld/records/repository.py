@@ -608,11 +608,14 @@ class Repository:
         with self._write_lock:
             others = tuple(r for r in self._derived if r.name != rendition.name)
             self._derived = (*others, rendition)
-            if read_fingerprint(self.archive, rendition) != rendition.fingerprint:
+            changed = read_fingerprint(self.archive, rendition) != rendition.fingerprint
+            if changed:
                 self.archive.update(clear_derived_update(rendition))
             self._derive_missing(rendition, batch)
-            # Last: an interrupted recomputation still sees the old fingerprint and starts over.
-            self.archive.update(fingerprint_update(rendition))
+            if changed:
+                # Last: an interrupted recomputation still sees the old fingerprint and starts
+                # over.
+                self.archive.update(fingerprint_update(rendition))
 
     def _derive_missing(self, rendition: DerivedRendition, batch: int) -> None:
         """Compute `rendition` for the versions that lack it, from their stored N-Triples."""

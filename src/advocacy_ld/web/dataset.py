@@ -93,13 +93,7 @@ def dump_checksum(dump: DumpDep) -> Response:
 
 
 def _pages(app: Services) -> list[tuple[str, str]]:
-    key = ("sitemap", app.repository.generation)
-    cached = app.extras.get("sitemap")
-    if cached is None or cached[0] != key:
-        cached = (key, resource_pages(app.repository, app.settings.base_uri))
-        app.extras["sitemap"] = cached
-    pages: list[tuple[str, str]] = cached[1]
-    return pages
+    return app.current("sitemap", lambda: resource_pages(app.repository, app.settings.base_uri))
 
 
 @router.get("/sitemap.xml", summary="Every public resource page")

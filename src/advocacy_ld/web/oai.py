@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import partial
-from threading import Lock
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -33,7 +32,6 @@ router = APIRouter(tags=["harvesting"])
 MEDIA_TYPE = "text/xml; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
 _INDEX, _CACHE, _FACTS, _NAMES = "oai-index", "oai-cache", "oai-dc-facts", "oai-names"
-_lock = Lock()
 
 
 def harvestable(repository: Repository) -> list[OaiEntry]:
@@ -60,43 +58,19 @@ def harvestable(repository: Repository) -> list[OaiEntry]:
 
 def _index(app: Services) -> EntryIndex:
     """Sorted once per generation of the public dataset (every public change bumps it)."""
-    generation = app.repository.generation
-    cached = app.extras.get(_INDEX)
-    if cached is None or cached[0] != generation:
-        cached = (generation, EntryIndex(harvestable(app.repository)))
-        app.extras[_INDEX] = cached
-    index: EntryIndex = cached[1]
-    return index
+    return app.current(_INDEX, lambda: EntryIndex(harvestable(app.repository)))
 
 
 def dc_facts(app: Services) -> DerivedRendition:
     """The rendition `oai_dc` is served from: the app's repository must keep it (`create_app`
     has it kept before the first request)."""
-    with _lock:
-        if _FACTS not in app.extras:
-            labels = concept_labels(app.model.vocabularies)
-            app.extras[_FACTS] = dc_facts_rendition(labels)
-    rendition: DerivedRendition = app.extras[_FACTS]
-    return rendition
+    return app.shared(_FACTS, lambda: dc_facts_rendition(concept_labels(app.model.vocabularies)))
 
 
-def _cache(app: Services) -> MetadataCache:
-    with _lock:
-        if _CACHE not in app.extras:
-            app.extras[_CACHE] = MetadataCache()
-    cache: MetadataCache = app.extras[_CACHE]
-    return cache
-
-
-def _names(app: Services, generation: str) -> dict[str, Name | None]:
+def _names(app: Services) -> dict[str, Name | None]:
     """Linked records' names known in this generation of the public dataset (a new one starts
     empty: any public write may have renamed a record)."""
-    with _lock:
-        known = app.extras.get(_NAMES)
-        if known is None or known[0] != generation:
-            known = (generation, {})
-            app.extras[_NAMES] = known
-    names: dict[str, Name | None] = known[1]
+    names: dict[str, Name | None] = app.current(_NAMES, dict)
     return names
 
 
@@ -114,8 +88,8 @@ def _answer(app: Services, items: list[tuple[str, str]]) -> bytes:
             repository.public,
             partial(repository.public_renditions, kind=Rendition.RDF_XML),
             partial(repository.public_renditions, kind=dc_facts(app)),
-            _cache(app),
-            _names(app, repository.generation),
+            app.shared(_CACHE, MetadataCache),
+            _names(app),
         ),
     )
     return respond(items, context)

@@ -37,6 +37,18 @@ class Services:
                     found = self.extras[name] = build()
         return cast(Shared, found)
 
+    def current(self, name: str, build: Callable[[], Shared]) -> Shared:
+        """The object kept as `name` for the public dataset as it is now: built again after
+        any public change (a new generation of the repository)."""
+        generation = self.repository.generation
+        found = self.extras.get(name)
+        if found is None or found[0] != generation:
+            with self._building:
+                found = self.extras.get(name)
+                if found is None or found[0] != generation:
+                    found = self.extras[name] = (generation, build())
+        return cast(Shared, found[1])
+
     @property
     def context_url(self) -> str:
         """Where this deployment serves its JSON-LD context; compacted output points here."""
