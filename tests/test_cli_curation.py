@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from advocacy_ld.records.repository import open_repository
+from advocacy_ld.settings import Settings
+from advocacy_ld.web.app import create_app
+
 from .cli_support import invoke
 
 SEDNAYA = "statement/sednaya-2018-12-25"
@@ -80,3 +86,25 @@ def test_audit_lists_every_write(loaded_env: dict[str, str]) -> None:
     code, out, _ = invoke(env, "audit", "--since", "2999-01-01T00:00:00")
     assert code == 0
     assert "retract" not in out
+
+
+def test_a_retraction_removes_the_kept_feed_pages_of_the_record(
+    loaded_env: dict[str, str],
+) -> None:
+    """Withdrawn content must not linger in the pages the server keeps (docs/feeds.md)."""
+    env = {**loaded_env, "ADVOCACY_LD_FEED_PAGE_SIZE": "5"}
+    settings = Settings(data=Path(env["ADVOCACY_LD_DATA"]), feed_page_size=5)
+    with TestClient(create_app(settings)):
+        pass  # start-up keeps every full page
+    kept = {p.name for p in (settings.data / "feed-pages").glob("*/*")}
+    repository = open_repository(settings)
+    try:
+        record = f"{settings.base_uri}/id/{SEDNAYA}"
+        pages = {(n - 1) // 5 * 5 + 1 for n in repository.feed_sequences(record)}
+    finally:
+        repository.close()
+    holding = {f"{first}-{first + 4}.{suffix}" for first in pages for suffix in ("trig", "nq")}
+    assert holding
+    assert holding < kept
+    assert invoke(env, "records", "retract", SEDNAYA, "--reason", "Duplicate entry")[0] == 0
+    assert {p.name for p in (settings.data / "feed-pages").glob("*/*")} == kept - holding

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -25,13 +26,18 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from advocacy_ld.model import load_model
+from advocacy_ld.publish.sparql.engine import ProcessEngine
 from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
+from advocacy_ld.publish.sparql.replica import ReplicaEngine
+from advocacy_ld.web.app import create_app
+from advocacy_ld.web.sparql import query_engine
 
-from .api.conftest import TURTLE, World, make_world, org
+from .api.conftest import BASE, TURTLE, World, make_world, org
 from .conftest import EXAMPLES
 
 PENDING = "zqpendingmarker"
@@ -41,8 +47,12 @@ REJECTED = "zqrejectedmarker"
 HELD = "zqheldversionmarker"
 WITHDRAWN = "zqwithdrawnmarker"
 RESTRICTED_LATER = "zqrestrictedlatermarker"
+RESTRICTED_BY_PUT = "zqrestrictedbyputmarker"
 CONTRIBUTOR = "zqcontributormarker"
-MARKERS = (PENDING, RESTRICTED, RETRACTED, REJECTED, HELD, WITHDRAWN, RESTRICTED_LATER, CONTRIBUTOR)
+MARKERS = (
+    PENDING, RESTRICTED, RETRACTED, REJECTED, HELD, WITHDRAWN, RESTRICTED_LATER,
+    RESTRICTED_BY_PUT, CONTRIBUTOR,
+)  # fmt: skip
 
 HIDDEN = (
     f"/id/org/{PENDING}-org",
@@ -274,6 +284,21 @@ def _populate(world: World) -> None:
         )
     )
     ok(world.client.post("/api/records/org/leak-restricted-later/restrict", headers=curator), 200)
+    # Public, then restricted by a revision written with `?restricted=true`: the published
+    # version goes out of the feed like the revision.
+    p1 = ok(
+        world.submit(
+            marked_org("leak-put-restricted", RESTRICTED_BY_PUT), "curator", "?publish=true"
+        )
+    )
+    ok(
+        world.client.put(
+            "/api/records/org/leak-put-restricted?restricted=true",
+            content=marked_org("leak-put-restricted", f"{RESTRICTED_BY_PUT} revised"),
+            headers={**put, "If-Match": p1.headers["etag"]},
+        ),
+        200,
+    )
     ok(world.submit(org("leak-contributed", "Contributed"), CONTRIBUTOR))
     ok(world.client.post("/api/records/org/leak-contributed/publish", headers=curator), 200)
 
@@ -400,21 +425,41 @@ def _sparql_requests(query: str, names: list[str]) -> Iterator[tuple[str, dict[s
                        "headers": {"Content-Type": "application/sparql-query"}}  # fmt: skip
 
 
-def test_sparql_over_all_graphs_in_every_format(deployment: World) -> None:
+@contextmanager
+def _answering_from(deployment: World, path: str) -> Iterator[TestClient]:
+    """A client whose queries the in-memory replica answers, or (a second app over the same
+    repository, replica off) only the checkpoint workers; checks that they did."""
+    if path == "replica":
+        engine = query_engine(deployment.client.app.state.services)  # type: ignore[attr-defined]
+        assert isinstance(engine, ReplicaEngine)
+        assert engine.wait_until_current(60)
+        before = engine.answered_counts()["checkpoint"]
+        yield deployment.client
+        assert engine.answered_counts()["checkpoint"] == before
+        return
+    settings = deployment.settings.model_copy(update={"sparql_replica_max_quads": 0})
+    with TestClient(create_app(settings, deployment.repository), base_url=BASE) as client:
+        yield client
+        assert isinstance(query_engine(client.app.state.services), ProcessEngine)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", ["replica", "checkpoint"])
+def test_sparql_over_all_graphs_in_every_format(deployment: World, path: str) -> None:
     selects = [f.names[0] for f in ResultFormat] + ["html"]
     constructs = [f.names[0] for f in GraphFormat] + ["html"]
     total = deployment.repository.public.triple_count()
-    for queries, names in ((SPARQL_SELECTS, selects), (SPARQL_CONSTRUCTS, constructs)):
-        for query in queries:
-            for method, options in _sparql_requests(query, names):
-                response = deployment.client.request(method, "/sparql", **options)  # type: ignore[arg-type]
-                assert response.status_code == 200, (query, options, response.text[:300])
-                assert "x-sparql-maxrows" not in response.headers
-                _assert_no_marker(f"SPARQL {method} {query} {options}", Answer.of(response))
-    everything = deployment.client.get(
-        "/sparql", params={"query": SPARQL_SELECTS[0], "format": "json"}
-    ).json()
-    assert len(everything["results"]["bindings"]) == total
+    with _answering_from(deployment, path) as client:
+        for queries, names in ((SPARQL_SELECTS, selects), (SPARQL_CONSTRUCTS, constructs)):
+            for query in queries:
+                for method, options in _sparql_requests(query, names):
+                    response = client.request(method, "/sparql", **options)  # type: ignore[arg-type]
+                    assert response.status_code == 200, (query, options, response.text[:300])
+                    assert "x-sparql-maxrows" not in response.headers
+                    _assert_no_marker(f"SPARQL {method} {query} {options}", Answer.of(response))
+        everything = client.get(
+            "/sparql", params={"query": SPARQL_SELECTS[0], "format": "json"}
+        ).json()
+        assert len(everything["results"]["bindings"]) == total
 
 
 @pytest.mark.parametrize("hidden", HIDDEN[:5])
@@ -498,7 +543,11 @@ def test_the_leak_check_would_see_a_marker(deployment: World, tmp_path: Path) ->
 
 _RESPONSE_DATE = re.compile(r"<responseDate>[^<]*</responseDate>")
 _OAI = {"oai": "http://www.openarchives.org/OAI/2.0/"}
-WITHDRAWN_RECORDS = ("/id/org/leak-retracted", "/id/org/leak-restricted-later")
+WITHDRAWN_RECORDS = (
+    "/id/org/leak-retracted",
+    "/id/org/leak-restricted-later",
+    "/id/org/leak-put-restricted",
+)
 """Records that were public and are not now: OAI-PMH keeps their headers (deletedRecord
 persistent), status="deleted", and nothing else of them."""
 

@@ -21,6 +21,8 @@ from advocacy_ld import __version__
 from advocacy_ld.errors import AdvocacyLDError, InputError, QueryError, RecordError
 from advocacy_ld.model import load_context, load_model
 from advocacy_ld.model.namespaces import CONTEXT_IRI
+from advocacy_ld.publish.feed import FeedLayout
+from advocacy_ld.publish.feed_pages import FeedPages, open_shelf
 from advocacy_ld.publish.oai.facts import concept_labels, dc_facts_rendition
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.ledger import DerivedRendition, Status
@@ -296,7 +298,7 @@ def serve(
 
     from advocacy_ld.web.app import create_app
 
-    settings = _settings()
+    settings = _settings().model_copy(update={"sparql_warm_start": True})
     candidates = _read_all(paths, settings) if paths else []
     repository = open_repository(settings)  # `create_app` has it keep the derived renditions
     try:
@@ -388,6 +390,10 @@ def _lifecycle(action: Callable[[Repository, str], Change], record: str, verb: s
     settings = _settings()
     iri = _record_iri(settings, record)
     with _opened_repository(settings) as repository:
+        # Withdrawn content must not linger in the feed pages kept beside the archive.
+        layout = FeedLayout(settings.base_uri, settings.feed_page_size)
+        pages = FeedPages(repository, layout, open_shelf(repository.location, layout, 0))
+        repository.watch_history(pages.forget_record)
         try:
             change = action(repository, iri)
         except (RecordNotFoundError, LifecycleError) as error:

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     """Processes that evaluate SPARQL queries (each can be stopped at the deadline). More than
     the cores: while one worker's answer travels the pipe, another evaluates (measured on two
     cores: one-statement CONSTRUCTs ~450 req/s with 2 workers, ~580 with 4)."""
+    sparql_replica_max_quads: int = Field(default=10_000_000, ge=0)
+    """Largest public dataset, in quads, that SPARQL queries are answered from an in-memory
+    replica of (about 500 bytes of memory a quad; 0 turns it off). Measured on two cores: about
+    twice the queries a second of the on-disk store; a larger dataset is queried on disk."""
+    sparql_warm_start: bool = False
+    """Start the query workers (and load the replica) with the app, not on the first query;
+    `advocacy-ld serve` turns it on."""
     mentions_page_size: int = 50
     """How many mentioning records an entity's representation lists per page."""
     render_cache_entries: int = 4096
@@ -40,8 +47,10 @@ class Settings(BaseSettings):
     """`POST /api/validate` requests one client address may make per minute (then 429)."""
     feed_page_size: int = Field(default=100, ge=1, le=10_000)
     """Events on one page of the LDES change feed (`/feed`); a full page never changes again."""
-    feed_cache_bytes: int = Field(default=1_073_741_824, ge=0)
-    """Bytes of rendered feed pages kept in memory (replaying the feed reads them in order)."""
+    feed_cache_bytes: int = Field(default=67_108_864, ge=0)
+    """Bytes of rendered feed pages kept in memory: the root and the latest page. Full pages
+    are kept on disk (`data/feed-pages/`); with the in-memory store, in memory up to as many
+    bytes again."""
     oai_page_size: int = Field(default=100, ge=1)
     """Records (or headers) in one OAI-PMH list response; more follow a resumption token."""
     oai_admin_email: str = Field(default="admin@example.org", pattern=r"^\S+@(\S+\.)+\S+$")

@@ -176,3 +176,24 @@ def test_an_interrupted_public_sync_is_finished_on_open(
     assert "Before" not in public_dump(reopened)
     assert reopened.recover() == 0
     reopened.close()
+
+
+def test_public_changes_name_the_records_whose_public_copy_changed(
+    repository: Repository, record: RecordId
+) -> None:
+    start = repository.public_changes_since(None)
+    assert start.records is None  # no mark: a copy must load everything
+    other = RecordIdentifier(BASE).parse(f"{BASE}/id/org/other")
+    assert other is not None
+
+    repository.submit(record, org("Pending name"), "amal")  # not public: no change
+    assert repository.public_changes_since(start.mark).records == ()
+    repository.publish(IRI, "curator")
+    repository.submit(other, org("Other"), "amal", publish=True)
+    repository.restrict(IRI, "curator")
+    changes = repository.public_changes_since(start.mark)
+    assert changes.records == (IRI, other.iri)
+    assert changes.generation == repository.generation
+    assert changes.generation != start.generation
+    assert repository.public_changes_since(changes.mark).records == ()
+    assert repository.public_changes_since(changes.mark - 1).records == (IRI,)

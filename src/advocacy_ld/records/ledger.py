@@ -34,6 +34,9 @@ record, not every triple."""
 FEED = "urn:advocacy-ld:feed"
 """The public change feed: one event per version made public and per withdrawal, numbered."""
 EVENT_BASE = "urn:advocacy-ld:feed:event:"
+HISTORY_CHANGE_BASE = "urn:advocacy-ld:ledger:history-change:"
+"""Numbered entries (in the ledger graph) naming each record whose public history a curator
+changed: what lets a copy of public content made earlier (a feed page) know it may be stale."""
 AGENT_BASE = "urn:advocacy-ld:agent:"
 
 
@@ -238,13 +241,56 @@ def withdraw_history_update(record: str) -> str:
     """Clear every public-history mark of a record that a curator restricts or retracts.
 
     Withdrawal is how a curator takes content out of public view (a witness's name, say); the
-    earlier versions must not stay readable through the version history.
+    earlier versions must not stay readable through the version history. The change is logged
+    in the same update (`history_change_update`), so copies of public content learn of it.
     """
     return (
         f"DELETE {{ GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }} WHERE {{ "
         f"GRAPH <{VERSIONS}> {{ ?v <{DCTERMS.isVersionOf}> <{record}> }} "
-        f"GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }}"
+        f"GRAPH <{LEDGER}> {{ ?v <{DCTERMS.issued}> ?t }} }} ;\n"
+        f"{history_change_update(record)}"
     )
+
+
+def history_change_update(record: str) -> str:
+    """Log that the public-history marks of a record's existing versions change in this write.
+
+    Marks are cleared only by a curator's withdrawal, and put back on a version that was public
+    before only when a curator makes the record public again; both go through here, numbered
+    like feed events (a counter read and advanced inside the update), so whoever keeps a copy
+    of public content knows which records to look at again since it made its copy.
+    """
+    counter = f"<{LEDGER}> <{ADV.lastHistoryChange}>"
+    return (
+        f"DELETE {{ GRAPH <{LEDGER}> {{ {counter} ?last }} }} "
+        f"INSERT {{ GRAPH <{LEDGER}> {{ {counter} ?next . ?change <{ADV.sequence}> ?next ; "
+        f"<{ADV.record}> <{record}> }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH <{LEDGER}> {{ {counter} ?last }} }} "
+        f"BIND(COALESCE(?last, 0) + 1 AS ?next) "
+        f'BIND(IRI(CONCAT("{HISTORY_CHANGE_BASE}", STR(?next))) AS ?change) }}'
+    )
+
+
+def read_history_epoch(archive: Store) -> int:
+    """The number of the latest public-history change (0 when there is none)."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?last WHERE {{ GRAPH <{LEDGER}> {{ "
+            f"<{LEDGER}> <{ADV.lastHistoryChange}> ?last }} }}"
+        )
+    )
+    return max((int(row["last"].value) for row in rows), default=0)
+
+
+def read_history_changes(archive: Store, after: int) -> list[tuple[int, str]]:
+    """(number, record IRI) of each public-history change numbered above `after`, in order."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n ?record WHERE {{ GRAPH <{LEDGER}> {{ ?change <{ADV.sequence}> ?n ; "
+            f"<{ADV.record}> ?record }} FILTER(?n > {int(after)}) }} ORDER BY ?n"
+        )
+    )
+    return [(int(row["n"].value), str(row["record"].value)) for row in rows]
 
 
 def read_public_history(archive: Store, record: str) -> dict[int, datetime]:
@@ -446,6 +492,17 @@ def read_feed_page_times(
         for row in rows
     ]
     return sorted(pages, key=lambda page: page.number)
+
+
+def read_feed_sequences(archive: Store, record: str) -> list[int]:
+    """The numbers of the change-feed events about one record, in order."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n WHERE {{ GRAPH <{FEED}> {{ ?e <{ADV.record}> <{record}> ; "
+            f"<{ADV.sequence}> ?n }} }} ORDER BY ?n"
+        )
+    )
+    return [int(row["n"].value) for row in rows]
 
 
 def read_feed_events(archive: Store, first: int, last: int) -> list[FeedEvent]:

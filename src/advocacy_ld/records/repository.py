@@ -10,6 +10,7 @@ the two is finished when the repository is next opened (the ledger marks it).
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from advocacy_ld.records.ledger import (
     derived_update,
     feed_event_update,
     fingerprint_update,
+    history_change_update,
     new_audit_entry,
     now,
     public_history_update,
@@ -44,7 +46,10 @@ from advocacy_ld.records.ledger import (
     read_feed_events,
     read_feed_length,
     read_feed_page_times,
+    read_feed_sequences,
     read_fingerprint,
+    read_history_changes,
+    read_history_epoch,
     read_public_history,
     read_public_marks,
     read_renditions,
@@ -120,6 +125,22 @@ class Change:
     changed: bool
 
 
+@dataclass(frozen=True)
+class PublicChanges:
+    """Which record graphs of the public dataset changed after a write mark: what a copy of
+    the dataset (the SPARQL replica) has to reload to catch up."""
+
+    generation: str
+    mark: int
+    """The write count now; pass it back next time."""
+    records: tuple[str, ...] | None
+    """Changed since the given mark; None when the log no longer reaches back that far."""
+
+
+_LOGGED_CHANGES = 50_000
+"""Public writes remembered for `public_changes_since` (older marks reload everything)."""
+
+
 class Repository:
     """Records through their life: stored in the archive, published to the public dataset."""
 
@@ -129,14 +150,22 @@ class Repository:
         self.ids = ids
         self._states: dict[str, RecordState] | None = None
         self._writes = 0
+        self._changed: deque[tuple[int, str]] = deque(maxlen=_LOGGED_CHANGES)
         self._last_modified = _EPOCH
         self._derived: tuple[DerivedRendition, ...] = ()
         # Writes are serialized: a write reads the ledger, then changes two stores.
         self._write_lock = threading.RLock()
+        self._history_watchers: list[Callable[[str], None]] = []
 
     def close(self) -> None:
         self.archive.close()
         self.public.close()
+
+    @property
+    def location(self) -> Path | None:
+        """The archive's directory; None in memory. Copies derived from it go beside it."""
+        path = getattr(self.archive, "path", None)
+        return path if isinstance(path, Path) else None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -172,6 +201,18 @@ class Repository:
         """When the public dataset last changed."""
         self.states()
         return self._last_modified
+
+    def public_changes_since(self, mark: int | None) -> PublicChanges:
+        """The records whose public copy changed after write `mark` (None: all of them)."""
+        with self._write_lock:
+            generation = self.generation
+            reaches = mark is not None and (
+                mark == self._writes or (bool(self._changed) and self._changed[0][0] <= mark + 1)
+            )
+            if mark is None or not reaches:
+                return PublicChanges(generation, self._writes, None)
+            changed = {iri: None for number, iri in self._changed if number > mark}
+            return PublicChanges(generation, self._writes, tuple(changed))
 
     def snapshot_public(self, target: Path) -> bool:
         """Checkpoint the public dataset into `target` for the SPARQL workers, which read it
@@ -248,6 +289,33 @@ class Repository:
         """Which of these versions anyone may read now: those in their record's public
         history. A curator's withdrawal (retract, restrict) takes all of a record's out."""
         return read_public_marks(self.archive, version_iris)
+
+    def feed_sequences(self, record: str) -> list[int]:
+        """The numbers of the change-feed events about `record`."""
+        return read_feed_sequences(self.archive, record)
+
+    def history_epoch(self) -> int:
+        """How many times a curator has changed which existing versions are publicly readable
+        (`history_changes`); a copy of public content stamped with it can tell if it is stale."""
+        return read_history_epoch(self.archive)
+
+    def history_changes(self, after: int) -> list[tuple[int, str]]:
+        """(number, record IRI) of each change counted by `history_epoch` after `after`: the
+        only writes that change `publicly_readable` for a version already in the feed."""
+        return read_history_changes(self.archive, after)
+
+    def watch_history(self, watcher: Callable[[str], None]) -> Callable[[], None]:
+        """Call `watcher(record)` after each such change is committed (in the writing thread,
+        under the write lock); returns what stops the calls."""
+        with self._write_lock:
+            self._history_watchers.append(watcher)
+
+        def stop() -> None:
+            with self._write_lock:
+                if watcher in self._history_watchers:
+                    self._history_watchers.remove(watcher)
+
+        return stop
 
     def version_ntriples(self, version_iris: list[str]) -> dict[str, bytes]:
         """Each version's graph as N-Triples, by version IRI, from its stored rendition.
@@ -444,6 +512,9 @@ class Repository:
             if action is None:
                 action = "publish" if status is Status.PUBLISHED else "submit"
             version = version_iri(record.iri, number)
+            # A revision written restricted withdraws the record as `restrict` does: none of
+            # its versions stays publicly readable (the change feed's older members included).
+            withdrawn = current is not None and restricted_now and not current.restricted
             state = self._commit(
                 state,
                 version_update(info),
@@ -451,8 +522,11 @@ class Repository:
                 rendition_update(version, renditions),
                 *self._derived_updates(version, record, ntriples, derived),
                 audit_update(new_audit_entry(agent, action, record.iri, number)),
+                *([withdraw_history_update(record.iri)] if withdrawn else []),
                 public_graph=graph,
             )
+            if withdrawn:
+                self._history_changed(record.iri)
             return Change(state, True)
 
     def _derived_updates(
@@ -518,10 +592,23 @@ class Repository:
                 target.restricted and not current.restricted
             )
             updates = [audit_update(entry)]
+            # Which existing versions anyone may read changes exactly here, and is logged: marks
+            # cleared by a withdrawal, or put back on the current version by `_commit` (a
+            # version written by `_write_version` is new: no copy made before can hold it).
+            history_changed = withdrawn or target.is_public
             if withdrawn:
-                updates.append(withdraw_history_update(iri))
+                updates.append(withdraw_history_update(iri))  # logs the change itself
+            elif target.is_public:
+                updates.append(history_change_update(iri))
             target = self._commit(target, *updates, public_graph=None)
+            if history_changed:
+                self._history_changed(iri)
             return Change(target, True)
+
+    def _history_changed(self, iri: str) -> None:
+        """Tell the watchers (`watch_history`) once the change is committed."""
+        for watcher in list(self._history_watchers):
+            watcher(iri)
 
     def _commit(self, state: RecordState, *updates: str, public_graph: Graph | None) -> RecordState:
         """One archive transaction (ledger + version + audit), then the public copy.
@@ -564,6 +651,7 @@ class Repository:
         self._sync_public(state, public_graph)
         if was_public or state.is_public:
             self._writes += 1
+            self._changed.append((self._writes, state.id.iri))
             self._last_modified = max(self._last_modified, state.modified)
         return state
 

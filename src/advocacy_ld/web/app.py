@@ -38,10 +38,12 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
             cache=RenderCache(settings.render_cache_entries),
         )
         opened.keep_rendition(oai.dc_facts(services))  # oai_dc is served from it
+        stop_feed_pages = feeds.start_feed_pages(services)  # full pages kept before serving
         app.state.services = services
         try:
             yield
         finally:
+            stop_feed_pages()
             if owns_repository:
                 opened.close()
 

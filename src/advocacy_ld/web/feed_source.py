@@ -8,7 +8,7 @@ because a curator's withdrawal takes it out at once (DESIGN.md §4).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from threading import Lock
 
@@ -124,12 +124,17 @@ class FeedSource:
     def last_modified(self, entries: Sequence[FeedEntry], withheld: frozenset[int]) -> datetime:
         """No earlier than the last change of the page's bytes: its newest event, or the last
         write of a record whose content it withholds (the withdrawal that took it out)."""
-        times = [e.time for e in entries]
-        for entry in entries:
-            if entry.sequence in withheld:
-                state = self.repository.state(entry.record)
-                if state is not None:
-                    times.append(state.modified)
+        newest = max(e.time for e in entries)
+        return self.last_modified_of(newest, [e.record for e in entries if e.sequence in withheld])
+
+    def last_modified_of(self, newest: datetime, withheld_records: Iterable[str]) -> datetime:
+        """`last_modified` from a page's newest event and the records it withholds content of
+        (what a kept page remembers of itself)."""
+        times = [newest]
+        for record in withheld_records:
+            state = self.repository.state(record)
+            if state is not None:
+                times.append(state.modified)
         return max(times)
 
 
