@@ -290,6 +290,9 @@ class Bench:
         parsed = next((x for x in rdflib_child.tail(50).splitlines() if "parsed" in x), "")
         say(f"{parsed} (ready {time.perf_counter() - started:.0f} s after we started waiting)")
 
+        sparql = servers.wait_sparql_replica(advocacy)
+        say(f"advocacy-ld SPARQL replica: {sparql.get('replica')}, {sparql.get('quads')} quads "
+            f"loaded in {sparql.get('last_load_seconds')} s")  # fmt: skip
         say(f"== 3. measurements: wrk, {args.connections} connections, {args.duration:g} s each "
             f"after {args.warmup:g} s warm-up, {args.threads} thread(s)")  # fmt: skip
         endpoints = Endpoints()

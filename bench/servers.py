@@ -14,8 +14,10 @@ bench-only virtual environment, so installing them cannot change what the projec
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -82,6 +84,18 @@ def start_advocacy(
     )
     wait_http(child, f"{_url(port)}/-/health", timeout=120)
     return Server("advocacy-ld", _url(port), child)
+
+
+def wait_sparql_replica(server: Server, timeout: float = 600.0) -> dict[str, object]:
+    """Wait until advocacy-ld's SPARQL replica holds the dataset (`serve` starts loading it at
+    start-up), so queries are measured as a server that has been up a while answers them."""
+    end = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"{server.base_url}/-/health", timeout=30) as response:
+            sparql = json.load(response).get("sparql") or {}
+        if sparql.get("replica") in ("current", "off") or time.monotonic() > end:
+            return dict(sparql)
+        time.sleep(0.5)
 
 
 def load_oxigraph(processes: Processes, tools: Tools, dump: Path, location: Path) -> float:

@@ -11,7 +11,7 @@ import http.server
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,7 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from advocacy_ld.publish.sparql.engine import ProcessEngine, ThreadEngine
+from advocacy_ld.publish.sparql.engine import ThreadEngine
+from advocacy_ld.publish.sparql.replica import ReplicaEngine
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.records.reading import read_record_file
@@ -99,8 +100,12 @@ def test_runaway_query_is_stopped_at_the_deadline_while_others_are_answered(
 ) -> None:
     assert _query(strict, SIMPLE).status_code == 200  # workers started, checkpoint made
     engine = query_engine(strict.app.state.services)
-    assert isinstance(engine, ProcessEngine)
-    before = set(engine.pool.pids())
+    assert isinstance(engine, ReplicaEngine)
+    assert engine.wait_until_current(30)  # so the runaway runs in a worker forked from it
+    pool = engine.pool
+    assert pool is not None
+    before = set(pool.pids())
+    answered = engine.answered_counts()["replica"]
 
     runaway, took, runaway_done, simple, simple_done = _race(strict, RUNAWAY)
 
@@ -113,13 +118,22 @@ def test_runaway_query_is_stopped_at_the_deadline_while_others_are_answered(
     assert simple.status_code == 200
     assert simple.json()["boolean"] is True
     assert simple_done < runaway_done  # answered while the runaway was still running
-    # The runaway's worker was killed (and reaped); a new one took its place.
-    after = set(engine.pool.pids())
-    killed = before - after
+    assert engine.answered_counts()["replica"] == answered + 2
+    # The runaway's worker was killed (and reaped); a new one takes its place.
+    killed = before - set(pool.pids())
     assert len(killed) == 1
     assert not any(_alive(pid) for pid in killed)
-    assert len(after) == len(before)
+    assert _eventually(lambda: len(pool.pids()) == len(before))
     assert _query(strict, SIMPLE).status_code == 200
+
+
+def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def test_the_row_cap_cuts_the_answer_and_says_so(strict: TestClient) -> None:
@@ -237,3 +251,16 @@ def test_in_memory_store_falls_back_to_threads_with_the_same_deadline(
     assert took < TIMEOUT + 1.0
     assert simple.status_code == 200
     assert simple_done < runaway_done
+
+
+def test_health_says_how_queries_are_answered(strict: TestClient, repository: Repository) -> None:
+    assert _query(strict, SIMPLE).status_code == 200
+    engine = query_engine(strict.app.state.services)
+    assert isinstance(engine, ReplicaEngine)
+    assert engine.wait_until_current(30)
+    sparql = strict.get("/-/health").json()["sparql"]
+    assert sparql["replica"] == "current"
+    public = repository.public
+    assert isinstance(public, OxigraphStore)
+    assert sparql["quads"] == len(public.oxigraph)
+    assert sparql["answered"] == engine.answered_counts()

@@ -39,6 +39,7 @@ from advocacy_ld.publish.sparql.formats import (
 from advocacy_ld.publish.sparql.job import DatasetSpec, Outcome, QueryJob, ResultKind
 from advocacy_ld.publish.sparql.lexer import QueryForm, inspect_query
 from advocacy_ld.publish.sparql.protocol import Operation, ProtocolError, read_operation
+from advocacy_ld.publish.sparql.replica import ReplicaOptions
 from advocacy_ld.publish.sparql.table import Table, TermLabels, solutions_table, triples_table
 from advocacy_ld.web.negotiation import negotiate
 from advocacy_ld.web.pages import Pages, PagesDep
@@ -81,7 +82,11 @@ Choice = TypeVar("Choice")
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Stop the query workers and delete their checkpoints when the app stops."""
+    """Start the query workers with the app if asked to; stop them and delete their checkpoints
+    when it stops."""
+    started: Services | None = getattr(app.state, "services", None)
+    if started is not None and started.settings.sparql_warm_start:
+        query_engine(started)
     try:
         yield
     finally:
@@ -105,6 +110,12 @@ def query_engine(app: Services) -> QueryEngine:
             timeout=app.settings.sparql_timeout,
             checkpoint=repository.snapshot_public,
             generation=lambda: repository.generation,
+            replica=ReplicaOptions(
+                changes=repository.public_changes_since,
+                max_quads=app.settings.sparql_replica_max_quads,
+            )
+            if app.settings.sparql_replica_max_quads > 0
+            else None,
         ),
     )
 

@@ -10,16 +10,20 @@ from fastapi import APIRouter
 
 from advocacy_ld import __version__
 from advocacy_ld.web.services import ServicesDep
+from advocacy_ld.web.sparql import ENGINE
 
 router = APIRouter(prefix="/-")
 
 
 @router.get("/health", summary="Liveness and what the public dataset holds")
 def health(app: ServicesDep) -> dict[str, Any]:
+    engine = app.extras.get(ENGINE)
     return {
         "status": "ok",
         "records": len(app.repository.published()),
         "generation": app.repository.generation,
+        # Only once queries have started it (or `sparql_warm_start` did): never started here.
+        "sparql": engine.status() if engine is not None else None,
     }
 
 

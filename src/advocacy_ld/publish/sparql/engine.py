@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -30,6 +30,7 @@ from advocacy_ld.publish.sparql.errors import DeadlineExceededError, EngineBusyE
 from advocacy_ld.publish.sparql.evaluate import evaluate
 from advocacy_ld.publish.sparql.job import Outcome, QueryJob
 from advocacy_ld.publish.sparql.pool import ProcessPool
+from advocacy_ld.publish.sparql.replica import ReplicaEngine, ReplicaOptions
 from advocacy_ld.publish.sparql.snapshots import Snapshots
 from advocacy_ld.store.base import Store
 from advocacy_ld.store.oxigraph import OxigraphStore
@@ -42,6 +43,10 @@ class QueryEngine(Protocol):
 
     async def run(self, job: QueryJob, deadline: float) -> Outcome:
         """Answer `job` by `deadline` (a `time.monotonic()` instant)."""
+        ...
+
+    def status(self) -> dict[str, Any]:
+        """How queries are evaluated now, for `/-/health`."""
         ...
 
     def close(self) -> None: ...
@@ -64,10 +69,10 @@ class ProcessEngine:
         self.timeout = timeout
         self.snapshots = Snapshots(snapshot_parent, checkpoint)
         self.pool = ProcessPool(workers)
-        self._generation = generation
+        self.generation = generation
 
     async def run(self, job: QueryJob, deadline: float) -> Outcome:
-        generation = self._generation()
+        generation = self.generation()
         path = self.snapshots.acquire_current(generation)
         if path is None:  # the dataset changed: checkpoint it (milliseconds of disk work)
             path = await asyncio.to_thread(self.snapshots.acquire, generation)
@@ -76,6 +81,9 @@ class ProcessEngine:
             return answer_of(await self.pool.run(job, deadline, self.timeout))
         finally:
             self.snapshots.release(path)
+
+    def status(self) -> dict[str, Any]:
+        return {"engine": "checkpoint processes", "workers": len(self.pool.pids())}
 
     def close(self) -> None:
         self.pool.close()
@@ -113,6 +121,9 @@ class ThreadEngine:
             raise DeadlineExceededError(self.timeout, stopped=False)
         return answer_of(outcomes[0])
 
+    def status(self) -> dict[str, Any]:
+        return {"engine": "threads"}
+
     def close(self) -> None:
         """Nothing to stop: threads still running end with their query."""
 
@@ -124,8 +135,10 @@ def open_engine(
     timeout: float,
     checkpoint: Callable[[Path], bool],
     generation: Callable[[], str],
+    replica: ReplicaOptions | None = None,
 ) -> QueryEngine:
-    """Processes over checkpoints for an on-disk store; threads for an in-memory one.
+    """Processes over checkpoints for an on-disk store, with an in-memory replica in front when
+    `replica` is given; threads for an in-memory store.
 
     Checkpoints go beside the store (`{store}/../sparql-snapshots/`): on the same file system,
     so they are hard links, not copies.
@@ -134,10 +147,15 @@ def open_engine(
         raise StoreError("the SPARQL endpoint evaluates queries with Oxigraph stores only")
     if public.path is None:
         return ThreadEngine(public.oxigraph, slots=workers, timeout=timeout)
-    return ProcessEngine(
+    checkpoints = ProcessEngine(
         workers=workers,
         timeout=timeout,
         snapshot_parent=public.path.parent / "sparql-snapshots",
         checkpoint=checkpoint,
         generation=generation,
     )
+    if replica is None:
+        return checkpoints
+    engine = ReplicaEngine(checkpoints, replica, workers)
+    engine.refresh_soon()
+    return engine

@@ -16,7 +16,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from advocacy_ld.publish.sparql.errors import (
     DeadlineExceededError,
@@ -34,6 +35,19 @@ from advocacy_ld.publish.sparql.wire import (
 
 WORKER_COMMAND = (sys.executable, "-m", "advocacy_ld.publish.sparql.worker")
 log = logging.getLogger(__name__)
+
+
+class Worker(Protocol):
+    """A process that answers jobs one at a time, and can be stopped or killed."""
+
+    @property
+    def pid(self) -> int: ...
+
+    async def ask(self, job: QueryJob, deadline: float) -> Outcome: ...
+
+    def kill(self) -> None: ...
+
+    def stop(self, grace: float = 1.0) -> None: ...
 
 
 class WorkerProcess:
@@ -92,11 +106,11 @@ class ProcessPool:
     goes to the longest-waiting caller, on whichever loop that caller runs.
     """
 
-    def __init__(self, size: int, command: Sequence[str] = WORKER_COMMAND) -> None:
-        self._command = tuple(command)
-        self._idle: deque[WorkerProcess] = deque()
-        self._waiters: deque[asyncio.Future[WorkerProcess]] = deque()
-        self._workers: set[WorkerProcess] = set()
+    def __init__(self, size: int, spawn: Callable[[], Worker] | None = None) -> None:
+        self._make: Callable[[], Worker] = spawn or (lambda: WorkerProcess(WORKER_COMMAND))
+        self._idle: deque[Worker] = deque()
+        self._waiters: deque[asyncio.Future[Worker]] = deque()
+        self._workers: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(max(size, 1)):
@@ -127,11 +141,11 @@ class ProcessPool:
             return outcome
         raise EvaluationFailedError("no query worker could take the query")
 
-    async def _take(self, deadline: float) -> WorkerProcess:
+    async def _take(self, deadline: float) -> Worker:
         with self._lock:
             if self._idle:
                 return self._idle.popleft()
-            waiter: asyncio.Future[WorkerProcess] = asyncio.get_running_loop().create_future()
+            waiter: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
         try:
             async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
@@ -144,16 +158,12 @@ class ProcessPool:
                 self._give_back(waiter.result())  # handed over just as the deadline passed
             raise EngineBusyError("every query worker stayed busy until the deadline") from None
 
-    def _give_back(self, worker: WorkerProcess) -> None:
-        """To the longest-waiting caller still waiting, else to the idle workers."""
-        with self._lock:
-            while self._waiters:
-                waiter = self._waiters.popleft()
-                if not waiter.done():
-                    break
-            else:
-                self._idle.append(worker)
-                return
+    def _give_back(self, worker: Worker) -> None:
+        """To the longest-waiting caller still waiting, else to the idle workers (or, once the
+        pool is retired, away)."""
+        waiter = self._next_waiter(worker)
+        if waiter is None:
+            return
         loop = waiter.get_loop()
         try:
             running = asyncio.get_running_loop()
@@ -164,7 +174,21 @@ class ProcessPool:
         else:
             loop.call_soon_threadsafe(self._deliver, waiter, worker)
 
-    def _deliver(self, waiter: asyncio.Future[WorkerProcess], worker: WorkerProcess) -> None:
+    def _next_waiter(self, worker: Worker) -> asyncio.Future[Worker] | None:
+        """The caller to hand `worker` to; None once it is idle again or stopped."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    return waiter
+            if not self._closed:
+                self._idle.append(worker)
+                return None
+            self._workers.discard(worker)
+        worker.stop(grace=0.0)  # retired: callers already waiting were served first
+        return None
+
+    def _deliver(self, waiter: asyncio.Future[Worker], worker: Worker) -> None:
         """On the waiter's loop: hand over, or pass on if it stopped waiting meanwhile."""
         if waiter.done():
             self._give_back(worker)
@@ -177,6 +201,7 @@ class ProcessPool:
             return sorted(w.pid for w in self._workers)
 
     def close(self) -> None:
+        """Stop every worker now, busy or not."""
         with self._lock:
             self._closed = True
             workers = list(self._workers)
@@ -185,17 +210,36 @@ class ProcessPool:
         for worker in workers:
             worker.stop()
 
-    def _spawn(self) -> WorkerProcess:
-        worker = WorkerProcess(self._command)
+    def retire(self) -> None:
+        """Take no more queries: idle workers stop now, busy ones when they have answered."""
+        with self._lock:
+            self._closed = True
+            idle = list(self._idle)
+            self._idle.clear()
+            self._workers.difference_update(idle)
+        for worker in idle:
+            worker.stop(grace=0.0)
+
+    def _spawn(self) -> Worker:
+        worker = self._make()
         with self._lock:
             self._workers.add(worker)
         return worker
 
-    def _replace(self, worker: WorkerProcess) -> None:
-        """Kill `worker` and start another in its place (it boots while we answer)."""
+    def _replace(self, worker: Worker) -> None:
+        """Kill `worker` and start another in its place, in a thread: the caller answers now and
+        the new worker joins the pool when it is up."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
             if self._closed:
                 return
-        self._give_back(self._spawn())
+        threading.Thread(target=self._respawn, name="sparql-respawn", daemon=True).start()
+
+    def _respawn(self) -> None:
+        try:
+            fresh = self._spawn()
+        except (OSError, RuntimeError) as error:
+            log.warning("cannot start a SPARQL worker: %s", error)
+            return
+        self._give_back(fresh)

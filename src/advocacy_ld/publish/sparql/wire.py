@@ -65,7 +65,7 @@ async def write_frame_async(fd: int, header: dict[str, Any], body: bytes, deadli
         except BlockingIOError:
             await _ready(loop.add_writer, loop.remove_writer, fd, deadline)
             continue
-        except BrokenPipeError as error:
+        except (BrokenPipeError, ConnectionResetError) as error:
             raise InputClosed("the worker closed its input") from error
         data = data[written:]
 
@@ -73,13 +73,15 @@ async def write_frame_async(fd: int, header: dict[str, Any], body: bytes, deadli
 async def read_frame_async(fd: int, deadline: float) -> tuple[dict[str, Any], bytes]:
     """Read a whole frame from the non-blocking descriptor `fd` by `deadline`."""
     loop = asyncio.get_running_loop()
-    reader = _FrameReader()
+    reader = FrameReader()
     while True:
         try:
             chunk = os.read(fd, 1 << 16)
         except BlockingIOError:
             await _ready(loop.add_reader, loop.remove_reader, fd, deadline)
             continue
+        except ConnectionResetError:
+            chunk = b""  # a socket whose worker died
         if not chunk:
             raise PipeClosed("the worker closed its output")
         frame = reader.feed(chunk)
@@ -110,7 +112,7 @@ async def _ready(
         unwatch(fd)
 
 
-class _FrameReader:
+class FrameReader:
     """Collects chunks until a whole frame (two length-prefixed parts) has arrived."""
 
     def __init__(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -34,9 +35,8 @@ class _Snapshot:
         return self.store
 
 
-def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
-    """Answer jobs until the server closes the pipe."""
-    snapshot = _Snapshot()
+def serve(jobs: BinaryIO, answers: BinaryIO, store_for: Callable[[QueryJob], ox.Store]) -> None:
+    """Answer jobs until the server closes the pipe, each against the store `store_for` gives."""
     while True:
         try:
             header, _ = read_frame(jobs)
@@ -44,15 +44,25 @@ def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
             return
         job = QueryJob.from_wire(header)
         try:
-            if job.snapshot is None:
-                raise OSError("the job names no snapshot")
-            store = snapshot.open(job.snapshot)
+            store = store_for(job)
         except OSError as error:
             logging.getLogger(__name__).warning("cannot open %s: %s", job.snapshot, error)
             outcome = Outcome(OutcomeStatus.FAILED, message="the dataset snapshot is not readable")
         else:
             outcome = evaluate(store, job)
-        write_frame(answers, outcome.header(), outcome.body)
+        try:
+            write_frame(answers, outcome.header(), outcome.body)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the server stopped waiting (it closed our pipe): nobody to answer
+
+
+def _checkpoint_of(snapshot: _Snapshot) -> Callable[[QueryJob], ox.Store]:
+    def store_for(job: QueryJob) -> ox.Store:
+        if job.snapshot is None:
+            raise OSError("the job names no snapshot")
+        return snapshot.open(job.snapshot)
+
+    return store_for
 
 
 def main() -> None:
@@ -60,7 +70,7 @@ def main() -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     logging.basicConfig(level=logging.WARNING, format="sparql-worker %(process)d: %(message)s")
-    serve(sys.stdin.buffer, answers)
+    serve(sys.stdin.buffer, answers, _checkpoint_of(_Snapshot()))
 
 
 if __name__ == "__main__":
