@@ -427,15 +427,18 @@ def _sparql_requests(query: str, names: list[str]) -> Iterator[tuple[str, dict[s
 
 @contextmanager
 def _answering_from(deployment: World, path: str) -> Iterator[TestClient]:
-    """A client whose queries the in-memory replica answers, or (a second app over the same
-    repository, replica off) only the checkpoint workers; checks that they did."""
+    """A client whose queries the in-memory replica answers (and the checkpoint workers, as
+    each query shape is tried on both), or (a second app over the same repository, replica
+    off) only the checkpoint workers; checks that they did."""
     if path == "replica":
         engine = query_engine(deployment.client.app.state.services)  # type: ignore[attr-defined]
         assert isinstance(engine, ReplicaEngine)
         assert engine.wait_until_current(60)
-        before = engine.answered_counts()["checkpoint"]
+        before = engine.answered_counts()
         yield deployment.client
-        assert engine.answered_counts()["checkpoint"] == before
+        after = engine.answered_counts()
+        assert after["replica"] > before["replica"]
+        assert after["checkpoint"] > before["checkpoint"]
         return
     settings = deployment.settings.model_copy(update={"sparql_replica_max_quads": 0})
     with TestClient(create_app(settings, deployment.repository), base_url=BASE) as client:

