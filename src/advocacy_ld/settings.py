@@ -28,10 +28,11 @@ class Settings(BaseSettings):
     """Processes that evaluate SPARQL queries (each can be stopped at the deadline). More than
     the cores: while one worker's answer travels the pipe, another evaluates (measured on two
     cores: one-statement CONSTRUCTs ~450 req/s with 2 workers, ~580 with 4)."""
-    sparql_replica_max_quads: int = Field(default=10_000_000, ge=0)
-    """Largest public dataset, in quads, that SPARQL queries are answered from an in-memory
-    replica of (about 500 bytes of memory a quad; 0 turns it off). Measured on two cores: about
-    twice the queries a second of the on-disk store; a larger dataset is queried on disk."""
+    sparql_replica_max_quads: int = Field(default=4_000_000, ge=0)
+    """Largest public dataset, in quads, that SPARQL queries may be answered from an in-memory
+    replica of (0 turns it off). About 500 bytes a quad for the replica, and up to as much
+    again for each worker that reads much of it (reads copy pages: docs/sparql.md). Measured on
+    two cores: joins and lookups twice as fast as on disk, scans 1.5x slower."""
     sparql_warm_start: bool = False
     """Start the query workers (and load the replica) with the app, not on the first query;
     `advocacy-ld serve` turns it on."""

@@ -48,7 +48,7 @@ def test_the_choice_follows_a_change_in_speed() -> None:
     chooser.record("s", REPLICA, 0.001)
     chooser.record("s", CHECKPOINT, 0.002)
     assert chooser.choose("s") == REPLICA
-    for _ in range(10):
+    for _ in range(7):
         chooser.record("s", REPLICA, 0.01)  # the replica got slower for this shape
     assert chooser.choose("s") == CHECKPOINT
 
@@ -66,3 +66,12 @@ def test_shapes_kept_are_bounded() -> None:
         chooser.record(shape, REPLICA, 0.1)
     assert chooser.known("a") == {}
     assert chooser.known("c")[REPLICA] == (1, pytest.approx(0.1))
+
+
+def test_one_slow_evaluation_does_not_decide() -> None:
+    chooser = PathChooser(trials=3)
+    for seconds in (0.05, 0.04, 0.001):  # a cold worker's first queries, then its usual speed
+        chooser.record("s", REPLICA, seconds)
+    for _ in range(3):
+        chooser.record("s", CHECKPOINT, 0.002)
+    assert chooser.choose("s") == REPLICA
