@@ -2,8 +2,9 @@
 
 It holds the public dataset in a pyoxigraph in-memory store, read from the server's checkpoints
 (never the live store), and forks query workers from itself. Measured here on the 10k-statement
-bench data: queries run 2.1-2.3x faster in memory than on the on-disk store; the forks share one
-copy of the data (copy-on-write), and a fork replacing a worker killed at its deadline is up in
+bench data: joins and lookups run 2.1-2.3x faster in memory than on the on-disk store. The forks
+start with the data without loading it (copy-on-write; the store writes as it reads, so a busy
+worker copies the pages it uses), and a fork replacing a worker killed at its deadline is up in
 milliseconds.
 
 Control messages arrive on the socket FD, one frame at a time, each answered by one frame:
