@@ -24,11 +24,9 @@ from advocacy_ld.publish.sparql.job import DatasetSpec, QueryJob
 from advocacy_ld.publish.sparql.snapshots import Snapshots
 from advocacy_ld.store.oxigraph import OxigraphStore
 
+from ..sparql_support import RUNAWAY
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-RUNAWAY = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
-    'FILTER(REGEX(CONCAT(STR(?c), STR(?f), STR(?i)), "^(x+x+)+y$")) }'
-)
 
 
 class Dataset:

@@ -27,12 +27,10 @@ from advocacy_ld.publish.sparql.routing import CHECKPOINT, REPLICA, PathChooser,
 from advocacy_ld.records.repository import PublicChanges
 from advocacy_ld.store.oxigraph import OxigraphStore
 
+from ..sparql_support import RUNAWAY, alive, eventually
+
 EX = "http://example.org/"
 ALL = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-RUNAWAY = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
-    'FILTER(REGEX(CONCAT(STR(?c), STR(?f), STR(?i)), "^(x+x+)+y$")) }'
-)
 
 
 class Dataset:
@@ -124,15 +122,6 @@ def _answered_by(engine: ReplicaEngine, query: Callable[[], object]) -> str:
     return path
 
 
-def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_the_replica_answers_what_the_store_holds_once_it_is_current(
     dataset: Dataset, engine: ReplicaEngine
 ) -> None:
@@ -185,7 +174,7 @@ def test_workers_of_an_older_generation_are_retired(
     dataset.put("a", 1)
     assert engine.wait_until_current(30)
     assert engine.pool is not old
-    assert _eventually(lambda: not any(_alive(pid) for pid in old_workers))
+    assert eventually(lambda: not any(alive(pid) for pid in old_workers))
 
 
 def test_the_deadline_kills_a_forked_worker_and_another_is_forked(
@@ -202,8 +191,8 @@ def test_the_deadline_kills_a_forked_worker_and_another_is_forked(
     assert error.value.stopped
     assert time.monotonic() - started < 1.5
     (killed,) = before - set(pool.pids())
-    assert _eventually(lambda: not _alive(killed))
-    assert _eventually(lambda: len(pool.pids()) == len(before))
+    assert eventually(lambda: not alive(killed))
+    assert eventually(lambda: len(pool.pids()) == len(before))
     assert _answered_by(engine, lambda: _triples(engine)) == "replica"
 
 
@@ -216,7 +205,7 @@ def test_without_its_replica_process_the_engine_reads_checkpoints(
     os.kill(replica.process.pid, signal.SIGKILL)
     dataset.put("d", 2)  # the replica must load it, and is found gone
     assert _triples(engine) == dataset.triples()
-    assert _eventually(lambda: engine.status()["replica"] == "off")
+    assert eventually(lambda: engine.status()["replica"] == "off")
     assert _answered_by(engine, lambda: _triples(engine)) == "checkpoint"
 
 
@@ -246,11 +235,3 @@ def test_a_shape_is_tried_on_both_copies_then_sent_to_the_faster(dataset: Datase
         assert _triples(engine) == dataset.triples()
     finally:
         engine.close()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True

@@ -8,10 +8,9 @@ simple query sent meanwhile must have been answered while the runaway was still 
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +31,7 @@ from advocacy_ld.web.app import create_app
 from advocacy_ld.web.sparql import query_engine
 
 from ..conftest import BASE, EXAMPLES
+from ..sparql_support import alive, eventually
 
 TIMEOUT = 1.0
 CAP = 5
@@ -66,14 +66,6 @@ def strict(web_settings: Settings, repository: Repository) -> Iterator[TestClien
 
 def _query(client: TestClient, query: str, **headers: str) -> Response:
     return client.get("/sparql", params={"query": query}, headers=headers)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _race(client: TestClient, runaway: str) -> tuple[Response, float, float, Response, float]:
@@ -121,18 +113,9 @@ def test_runaway_query_is_stopped_at_the_deadline_while_others_are_answered(
     # The runaway's worker was killed (and reaped); a new one takes its place.
     killed = before - {pid for p in pools for pid in p.pids()}
     assert len(killed) == 1
-    assert not any(_alive(pid) for pid in killed)
-    assert _eventually(lambda: sum(len(p.pids()) for p in pools) == len(before))
+    assert not any(alive(pid) for pid in killed)
+    assert eventually(lambda: sum(len(p.pids()) for p in pools) == len(before))
     assert _query(strict, SIMPLE).status_code == 200
-
-
-def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def test_the_row_cap_cuts_the_answer_and_says_so(strict: TestClient) -> None:

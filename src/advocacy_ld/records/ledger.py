@@ -260,14 +260,8 @@ def history_change_update(record: str) -> str:
     like feed events (a counter read and advanced inside the update), so whoever keeps a copy
     of public content knows which records to look at again since it made its copy.
     """
-    counter = f"<{LEDGER}> <{ADV.lastHistoryChange}>"
-    return (
-        f"DELETE {{ GRAPH <{LEDGER}> {{ {counter} ?last }} }} "
-        f"INSERT {{ GRAPH <{LEDGER}> {{ {counter} ?next . ?change <{ADV.sequence}> ?next ; "
-        f"<{ADV.record}> <{record}> }} }} "
-        f"WHERE {{ OPTIONAL {{ GRAPH <{LEDGER}> {{ {counter} ?last }} }} "
-        f"BIND(COALESCE(?last, 0) + 1 AS ?next) "
-        f'BIND(IRI(CONCAT("{HISTORY_CHANGE_BASE}", STR(?next))) AS ?change) }}'
+    return _numbered_entry_update(
+        LEDGER, ADV.lastHistoryChange, HISTORY_CHANGE_BASE, f"<{ADV.record}> <{record}>"
     )
 
 
@@ -433,16 +427,27 @@ def feed_event_update(
     The counter is read and advanced inside the update (SPARQL 1.1 Update §3.1.3), so the
     numbers have no gaps and no repeats whatever else writes to the archive.
     """
-    counter = f"<{FEED}> <{ADV.lastSequence}>"
     said = f" ; <{ADV.retractionReason}> {_text(reason)}" if reason else ""
-    return (
-        f"DELETE {{ GRAPH <{FEED}> {{ {counter} ?last }} }} "
-        f"INSERT {{ GRAPH <{FEED}> {{ {counter} ?next . ?event <{ADV.sequence}> ?next ; "
+    return _numbered_entry_update(
+        FEED,
+        ADV.lastSequence,
+        EVENT_BASE,
         f"<{ADV.action}> {_text(kind.value)} ; <{ADV.record}> <{record}> ; "
-        f"<{ADV.versionNumber}> {version} ; <{PROV.generatedAtTime}> {_dt(time)}{said} }} }} "
-        f"WHERE {{ OPTIONAL {{ GRAPH <{FEED}> {{ {counter} ?last }} }} "
+        f"<{ADV.versionNumber}> {version} ; <{PROV.generatedAtTime}> {_dt(time)}{said}",
+    )
+
+
+def _numbered_entry_update(graph: str, counter: str, base: str, description: str) -> str:
+    """Add entry `{base}{n}` (with `adv:sequence n` and `description`) to `graph`, n being the
+    counter `<graph> <counter>` advanced inside the update (SPARQL 1.1 Update §3.1.3)."""
+    held = f"<{graph}> <{counter}>"
+    return (
+        f"DELETE {{ GRAPH <{graph}> {{ {held} ?last }} }} "
+        f"INSERT {{ GRAPH <{graph}> {{ {held} ?next . ?entry <{ADV.sequence}> ?next ; "
+        f"{description} }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH <{graph}> {{ {held} ?last }} }} "
         f"BIND(COALESCE(?last, 0) + 1 AS ?next) "
-        f'BIND(IRI(CONCAT("{EVENT_BASE}", STR(?next))) AS ?event) }}'
+        f'BIND(IRI(CONCAT("{base}", STR(?next))) AS ?entry) }}'
     )
 
 
