@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import struct
 import time
 from collections.abc import Callable
@@ -130,3 +131,16 @@ class FrameReader:
             return None
         header = json.loads(bytes(self.buffer[8:header_end]))
         return header, bytes(self.buffer[header_end + 8 : body_end])
+
+
+def receive_frame(channel: socket.socket) -> tuple[dict[str, Any], bytes]:
+    """Block until a whole frame has arrived on `channel` (its timeout applies to each read);
+    PipeClosed if the other end closes first."""
+    reader = FrameReader()
+    while True:
+        chunk = channel.recv(1 << 16)
+        if not chunk:
+            raise PipeClosed("the other end closed the socket")
+        frame = reader.feed(chunk)
+        if frame is not None:
+            return frame
