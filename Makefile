@@ -49,8 +49,11 @@ $(LDES)/node_modules/.installed: $(LDES)/package-lock.json $(LDES)/package.json
 	cd $(LDES) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The whole suite on the embedded store, then the web and store tests again with each
+# deployment's archive and public dataset on two Oxigraph servers (the remote store).
 test: lint browser ldes
 	$(BIN)/pytest
+	$(BIN)/pytest --store=server tests/web tests/store
 
 # Not part of `make test`. Options: make bench BENCH_ARGS="--statements 500 --duration 3".
 # Needs wrk (Debian) and bench/.venv (oxigraph, rdflib-endpoint, py-spy), installed here if missing.

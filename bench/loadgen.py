@@ -20,14 +20,17 @@ from bench.processes import BenchError, Processes, tree_cpu_seconds
 from bench.workload import Request
 
 LUA = r"""
--- Cycle through a list of requests, one "path<TAB>accept" per line in the file given after --.
+-- Cycle through a list of requests, one "path<TAB>accept<TAB>cache-control" per line in the
+-- file given after -- (an empty cache-control sends none).
 local requests = {}
 local counter = 0
 
 function init(args)
   for line in io.lines(args[1]) do
-    local path, accept = line:match("^([^\t]+)\t(.*)$")
-    requests[#requests + 1] = wrk.format("GET", path, { ["Accept"] = accept })
+    local path, accept, cache = line:match("^([^\t]+)\t([^\t]*)\t(.*)$")
+    local headers = { ["Accept"] = accept }
+    if cache ~= "" then headers["Cache-Control"] = cache end
+    requests[#requests + 1] = wrk.format("GET", path, headers)
   end
   counter = math.random(#requests) - 1
 end
@@ -142,7 +145,12 @@ class LoadGenerator:
         how much CPU that server and its descendants used meanwhile."""
         self._runs += 1
         listing = self.work_dir / f"requests-{self._runs}.tsv"
-        listing.write_text("".join(f"{r.path}\t{r.accept}\n" for r in requests), encoding="utf-8")
+        listing.write_text(
+            "".join(
+                f"{r.path}\t{r.accept}\t{'no-cache' if r.no_cache else ''}\n" for r in requests
+            ),
+            encoding="utf-8",
+        )
         s = self.settings
         argv = [
             self.wrk, f"-t{s.threads}", f"-c{s.connections}", f"-d{max(1, round(duration))}s",

@@ -23,6 +23,8 @@ PREFIXES = "PREFIX adv: <https://w3id.org/advocacy-ld/ns#> PREFIX schema: <https
 class Request:
     path: str
     accept: str
+    no_cache: bool = False
+    """Sent with `Cache-Control: no-cache`: advocacy-ld evaluates the query again."""
 
 
 @dataclass(frozen=True)

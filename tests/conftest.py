@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,46 @@ from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.settings import DEFAULT_BASE_URI
 
 from .cli_support import invoke
+from .store_servers import (
+    ServerPool,
+    free_port,
+    store_environment,
+    store_settings,
+    use_servers,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=("embedded", "server"),
+        default="embedded",
+        help="the stores of the deployments the web tests build: embedded Oxigraph (default) "
+        "or two Oxigraph servers each (`oxigraph serve` on 127.0.0.1)",
+    )
+
+
+@pytest.fixture(scope="session")
+def store_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    """Oxigraph servers, started as tests ask for them and stopped when the session ends."""
+    pool = ServerPool(tmp_path_factory.mktemp("oxigraph-servers"))
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """With --store=server, every deployment built by `store_settings` gets two servers."""
+    backend: str = request.config.getoption("--store")
+    if backend == "server":
+        use_servers(request.getfixturevalue("store_servers"))
+    try:
+        yield backend
+    finally:
+        use_servers(None)
+
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -57,13 +96,6 @@ def statement_files() -> list[Path]:
     return sorted(EXAMPLES.glob("*/statement.ttl"))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @dataclass(frozen=True)
 class LiveServer:
     """A real `advocacy-ld serve` process on 127.0.0.1."""
@@ -76,13 +108,25 @@ class LiveServer:
 def running_server(data: Path, *paths: Path) -> Iterator[LiveServer]:
     """`advocacy-ld serve PATHS` in its own process on a free port, until the block ends."""
     data.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ADVOCACY_LD_DATA": str(data), "ADVOCACY_LD_BASE_URI": url}
+    with store_settings() as stores:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "ADVOCACY_LD_DATA": str(data),
+            "ADVOCACY_LD_BASE_URI": url,
+            **store_environment(stores),
+        }
+        yield from _serve(data, url, env, paths)
+
+
+def _serve(
+    data: Path, url: str, env: dict[str, str], paths: tuple[Path, ...]
+) -> Iterator[LiveServer]:
     script = Path(sys.executable).with_name("advocacy-ld")
     log = (data / "server.log").open("w")
     process = subprocess.Popen(
-        [str(script), "serve", *map(str, paths), "--port", str(port)],
+        [str(script), "serve", *map(str, paths), "--port", url.rsplit(":", 1)[1]],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

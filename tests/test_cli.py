@@ -180,3 +180,70 @@ def test_hostile_blank_nodes_are_refused_before_hashing(
     code, _, err = invoke(env, "load", str(hostile))
     assert code == 2
     assert "blank node" in err
+
+
+PARALLEL_ORG = """@prefix org: <http://www.w3.org/ns/org#> .
+@prefix schema: <https://schema.org/> .
+@prefix adv: <https://w3id.org/advocacy-ld/ns#> .
+<id/org/parallel-{n}> a org:FormalOrganization ;
+    schema:name "Parallel organization {n}"@en , "منظمة {n}"@ar ;
+    adv:actorType <https://w3id.org/advocacy-ld/vocab/actor-type/non-governmental-organization> .
+"""
+
+
+def test_a_load_in_worker_processes_prints_and_exits_as_one_in_one_process(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-j 2` validates in workers; refused records still name their file and print their
+    report, and the counts and exit codes are those of a `-j 1` load."""
+    from advocacy_ld.records import ingest
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    total = 40
+    for n in range(total):
+        (folder / f"org-{n:03d}.ttl").write_text(PARALLEL_ORG.format(n=n), encoding="utf-8")
+    broken = folder / "org-017.ttl"
+    broken.write_text(
+        PARALLEL_ORG.format(n=17).replace("a org:FormalOrganization", "a schema:Thing"), "utf-8"
+    )
+    results = {}
+    for processes in ("2", "1"):
+        data = tmp_path / f"data-{processes}"
+        run_env = {**env, "ADVOCACY_LD_DATA": str(data)}
+        with monkeypatch.context() as patch:
+            if processes == "2":  # the records must not be checked in this process
+                patch.setattr(ingest, "_check_here", None)
+            code, out, err = invoke(run_env, "load", "-j", processes, str(folder))
+            assert code == 1, out + err
+            assert out.strip().splitlines()[-1] == f"{total - 1} stored, 0 unchanged, 1 refused"
+            assert f"refused {broken}:" in err
+            assert "must be typed" in err
+            code, again, _ = invoke(run_env, "load", "--processes", processes, str(folder))
+        assert code == 1
+        assert again.strip().splitlines()[-1] == f"0 stored, {total - 1} unchanged, 1 refused"
+        code, stats, _ = invoke(run_env, "stats")
+        assert f"{total - 1} records" in stats
+        results[processes] = (out, err)
+    assert results["2"] == results["1"]
+
+
+def test_load_starts_workers_by_default_only_for_enough_validation_work() -> None:
+    """Starting workers takes a second or so: a hundred small records stay in one process,
+    a hundred statements-sized ones go to one process per CPU."""
+    from rdflib import Graph, Literal, URIRef
+
+    from advocacy_ld.cli import _default_workers
+    from advocacy_ld.records.identity import RecordId
+    from advocacy_ld.records.ingest import default_processes
+    from advocacy_ld.records.reading import RecordCandidate
+
+    def candidates(triples: int) -> list[RecordCandidate]:
+        graph = Graph()
+        for n in range(triples):
+            graph.add((URIRef("http://127.0.0.1:8000/id/org/x"), URIRef(f"urn:p:{n}"), Literal(n)))
+        record = RecordId("http://127.0.0.1:8000/id/org/x", "org", "x")
+        return [RecordCandidate(record, graph, "x.ttl")] * 100
+
+    assert _default_workers(candidates(5)) == 1
+    assert _default_workers(candidates(275)) == default_processes()

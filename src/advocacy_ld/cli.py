@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Annotated
 
 import pyoxigraph as ox
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -25,6 +27,7 @@ from advocacy_ld.publish.feed import FeedLayout
 from advocacy_ld.publish.feed_pages import FeedPages, open_shelf
 from advocacy_ld.publish.oai.facts import concept_labels, dc_facts_rendition
 from advocacy_ld.records.identity import RecordIdentifier
+from advocacy_ld.records.ingest import DEFAULT_BATCH_SIZE, default_processes
 from advocacy_ld.records.ledger import DerivedRendition, Status
 from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
 from advocacy_ld.records.parsing import ParseOptions
@@ -39,6 +42,7 @@ from advocacy_ld.records.repository import (
 from advocacy_ld.records.tokens import Role, TokenError, TokenStore
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import ExportFormat
+from advocacy_ld.store.endpoints import is_remote
 
 app = typer.Typer(
     help="Publish advocacy documents as linked data: validate, load, query and export records.",
@@ -52,6 +56,9 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 240)
 EXIT_INVALID = 1
 EXIT_INPUT = 2
 PROGRESS_THRESHOLD = 5
+PARALLEL_MIN_SECONDS = 3.0
+"""Validation work (estimated) from which `load` starts worker processes by default: starting
+them takes a second or so."""
 
 
 class ReportFormat(StrEnum):
@@ -132,6 +139,14 @@ def _read_all(paths: list[Path], settings: Settings) -> list[RecordCandidate]:
     return candidates
 
 
+def _default_workers(candidates: list[RecordCandidate]) -> int:
+    """One process per CPU when the validation work is worth starting them: about 1 ms per
+    record and 0.16 ms per triple on the 2-core reference machine (a 275-triple statement
+    takes 45 ms, a small authority record 2)."""
+    estimate = sum(0.001 + 0.00016 * len(c.graph) for c in candidates)
+    return default_processes() if estimate >= PARALLEL_MIN_SECONDS else 1
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -167,10 +182,25 @@ def validate(
 @app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Record files or folders to load.")],
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            "-j",
+            min=1,
+            help="Processes that validate records (default: one per CPU for large loads).",
+            show_default=False,
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int,
+        typer.Option("--batch-size", min=1, help="Valid records written per store transaction."),
+    ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Validate and load records, each atomically; refuse invalid ones and print their reports."""
     settings = _settings()
     candidates = _read_all(paths, settings)
+    workers = processes if processes is not None else _default_workers(candidates)
     with _opened_repository(settings, _derived_renditions()) as repository:
         checker = RecordChecker(load_model(), repository.archive)
         if len(candidates) > PROGRESS_THRESHOLD:
@@ -180,9 +210,13 @@ def load(
                 def advance(_: LoadOutcome) -> None:
                     progress.advance(task)
 
-                outcomes = repository.load(candidates, checker, advance)
+                outcomes = repository.load(
+                    candidates, checker, advance, processes=workers, batch_size=batch_size
+                )
         else:
-            outcomes = repository.load(candidates, checker)
+            outcomes = repository.load(
+                candidates, checker, processes=workers, batch_size=batch_size
+            )
     invalid = [o for o in outcomes if o.status is LoadStatus.INVALID]
     for outcome in invalid:
         err.print(f"refused {outcome.source}:", markup=False)
@@ -292,6 +326,15 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; more than one needs a store server "
+            "(ADVOCACY_LD_STORE=sparql+http://…), which they share.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the public dataset over HTTP (loading PATHs first)."""
     import uvicorn
@@ -299,6 +342,13 @@ def serve(
     from advocacy_ld.web.app import create_app
 
     settings = _settings().model_copy(update={"sparql_warm_start": True})
+    if workers > 1 and not is_remote(settings.store):
+        err.print(
+            "--workers above 1 needs a store server (ADVOCACY_LD_STORE=sparql+http://…): "
+            "the embedded store is opened by one process only",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
     candidates = _read_all(paths, settings) if paths else []
     repository = open_repository(settings)  # `create_app` has it keep the derived renditions
     try:
@@ -309,9 +359,21 @@ def serve(
                 err.print(outcome.report.to_text(), markup=False, highlight=False)
             out.print(f"loaded {len(outcomes) - len(refused)} record(s), refused {len(refused)}")
         out.print(f"Serving {settings.base_uri} on http://{host}:{port}/ (Ctrl-C to stop)")
-        uvicorn.run(create_app(settings, repository), host=host, port=port, log_level="warning")
+        if workers == 1:
+            uvicorn.run(create_app(settings, repository), host=host, port=port, log_level="warning")
+            return
     finally:
         repository.close()
+    # Each process opens the stores itself, from the same ADVOCACY_LD_* settings.
+    os.environ["ADVOCACY_LD_SPARQL_WARM_START"] = "true"
+    uvicorn.run(
+        "advocacy_ld.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 token_app = typer.Typer(help="Write tokens: created once, stored only as a hash.")
@@ -459,9 +521,16 @@ def audit(
 
 
 def main() -> None:
-    """Console-script entry point: library errors become a message and exit status 2."""
+    """Console-script entry point: library errors and invalid settings become a message and
+    exit status 2."""
     try:
         app()
     except AdvocacyLDError as error:
         err.print(str(error), markup=False)
+        sys.exit(EXIT_INPUT)
+    except ValidationError as error:
+        for problem in error.errors():
+            where = "".join(str(part) for part in problem["loc"][:1])
+            name = f"ADVOCACY_LD_{where.upper()}: " if where else ""
+            err.print(f"invalid setting: {name}{problem['msg']}", markup=False)
         sys.exit(EXIT_INPUT)

@@ -85,5 +85,14 @@ class StoreError(AdvocacyLDError):
     """The store refused or failed an operation."""
 
 
+class BatchNotStoredError(StoreError):
+    """The archive transaction of a batch of records failed: none of them was stored."""
+
+    def __init__(self, records: list[str], cause: Exception) -> None:
+        self.records = records
+        self.cause = cause
+        super().__init__(f"{len(records)} record(s) not stored, from {records[0]} on: {cause}")
+
+
 class QueryError(AdvocacyLDError):
     """A SPARQL query could not be parsed or evaluated."""

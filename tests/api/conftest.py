@@ -26,6 +26,7 @@ from advocacy_ld.store import ExportFormat
 from advocacy_ld.web.app import create_app
 
 from ..conftest import BASE, EXAMPLES, free_port
+from ..store_servers import store_settings
 
 TURTLE = {"Content-Type": "text/turtle"}
 
@@ -107,15 +108,16 @@ ROLES = {
 
 
 def make_world(data: Path, **overrides: object) -> Iterator[World]:
-    settings = Settings(data=data, base_uri=BASE, **overrides)  # type: ignore[arg-type]
-    repository = seeded_repository(settings)
-    store = TokenStore(settings.tokens_path)
-    tokens = {name: store.create(name, role) for name, role in ROLES.items()}
-    try:
-        with TestClient(create_app(settings, repository), base_url=BASE) as client:
-            yield World(settings, repository, client, tokens)
-    finally:
-        repository.close()
+    with store_settings(**overrides) as stores:
+        settings = Settings(data=data, base_uri=BASE, **stores, **overrides)  # type: ignore[arg-type]
+        repository = seeded_repository(settings)
+        store = TokenStore(settings.tokens_path)
+        tokens = {name: store.create(name, role) for name, role in ROLES.items()}
+        try:
+            with TestClient(create_app(settings, repository), base_url=BASE) as client:
+                yield World(settings, repository, client, tokens)
+        finally:
+            repository.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from advocacy_ld.publish.sparql.lexer import QueryForm, inspect_query
+from advocacy_ld.publish.sparql.lexer import (
+    DatasetClauses,
+    QueryForm,
+    dataset_clauses,
+    inspect_query,
+)
 
 REMOTE = "<http://127.0.0.1:9/sparql>"
 
@@ -89,6 +94,36 @@ def test_dataset_clause(query: str, has_from: bool) -> None:
     assert inspect_query(query).has_dataset_clause is has_from
 
 
+# The graphs a query's FROM clauses name, for a remote server (None: send the query as it is).
+DATASET_CLAUSES: list[tuple[str, DatasetClauses | None]] = [
+    ("SELECT * FROM <http://e/g> WHERE {}", DatasetClauses(("http://e/g",), ())),
+    (
+        "select * from <http://e/a> FROM <http://e/b> from named <http://e/n> where {}",
+        DatasetClauses(("http://e/a", "http://e/b"), ("http://e/n",)),
+    ),
+    (
+        "PREFIX ex: <http://e/> PREFIX : <http://d/> SELECT * FROM ex:g FROM NAMED :h {}",
+        DatasetClauses(("http://e/g",), ("http://d/h",)),
+    ),
+    (
+        "BASE <http://e/base/> SELECT * FROM <g> FROM NAMED <../h> WHERE {}",
+        DatasetClauses(("http://e/base/g",), ("http://e/h",)),
+    ),
+    ("# FROM <http://e/c>\nSELECT * WHERE { ?s ?p 'FROM <http://e/s>' }", None),
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+    ("SELECT * FROM <g> WHERE {}", None),  # relative, no BASE: the server says what it is
+    ("SELECT * FROM ex:g WHERE {}", None),  # unknown prefix
+    ("SELECT * FROM <http://e/\\u0067> WHERE {}", None),  # escapes: left to the server
+    ("SELECT * FROM", None),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), DATASET_CLAUSES)
+def test_dataset_clauses_are_read_when_certain(query: str, expected: DatasetClauses | None) -> None:
+    assert dataset_clauses(query) == expected
+
+
 @pytest.mark.parametrize("text", ["'", '"""', "<", "\\", "'\\", "\\U0011FFFF SERVICE"])
 def test_never_raises(text: str) -> None:
     inspect_query(text)
+    dataset_clauses(text)

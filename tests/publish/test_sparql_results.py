@@ -14,7 +14,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from advocacy_ld.publish.sparql.evaluate import evaluate
+from advocacy_ld.publish.sparql.evaluate import evaluate, turtle_triple_count
 from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
 from advocacy_ld.publish.sparql.job import DatasetSpec, OutcomeStatus, QueryJob, ResultKind
 
@@ -137,3 +137,46 @@ def test_ntriples_and_tsv_answers_stop_at_the_cap(
     solutions = evaluate(store, _job(ResultFormat.TSV, cap=cap))
     assert solutions.truncated is truncated
     assert len(solutions.body.decode("utf-8").splitlines()) == min(cap, 8) + 1
+
+
+@pytest.fixture(scope="module")
+def crowded() -> ox.Store:
+    """Subjects with several objects per predicate (written ` , ` on one line) and literals
+    holding what ends or separates triples in Turtle: ` , `, ` ;`, ` .`, quotes, line breaks."""
+    store = ox.Store()
+    graph = _node("g")
+    tricky = ["a , b", "x ;\ny .\n", 'q " , " q', "\\ , ", "tab\t, ", "end ."]
+    for i, text in enumerate(tricky):
+        store.add(ox.Quad(_node("s"), _node("p"), ox.Literal(text), graph))
+        store.add(ox.Quad(_node(f"s{i}"), _node("p"), ox.Literal(text, language="en"), graph))
+        store.add(ox.Quad(_node(f"s{i}"), _node("q"), _node(f"o{i}"), graph))
+        store.add(ox.Quad(_node(f"s{i}"), _node("q"), ox.BlankNode(f"b{i}"), graph))
+    return store
+
+
+def test_turtle_triple_count_matches_the_triples_written(crowded: ox.Store) -> None:
+    body = crowded.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    turtle = body.serialize(format=ox.RdfFormat.TURTLE) or b""
+    assert b" , " in turtle  # objects sharing a line: the case that needs counting
+    assert turtle_triple_count(turtle) == len(crowded) == 24
+    assert turtle_triple_count(b"") == 0
+
+
+@pytest.mark.parametrize(("cap", "truncated"), [(1, True), (6, True), (23, True), (24, False)])
+def test_turtle_answers_are_cut_at_exactly_the_cap(
+    crowded: ox.Store, cap: int, truncated: bool
+) -> None:
+    """Natively written when the result fits, evaluated again and cut when it does not."""
+    job = QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", DatasetSpec(), None, GraphFormat.TURTLE, cap)
+    outcome = evaluate(crowded, job)
+    assert outcome.truncated is truncated
+    assert outcome.rows == min(cap, 24)
+    parsed = list(ox.parse(outcome.body, ox.RdfFormat.TURTLE))
+    assert len(parsed) == min(cap, 24)
+    whole = crowded.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    named = {str(t) for t in whole if not isinstance(t.object, ox.BlankNode)}
+    assert {str(ox.Triple(q.subject, q.predicate, q.object)) for q in parsed} - named <= {
+        str(ox.Triple(q.subject, q.predicate, q.object))
+        for q in parsed
+        if isinstance(q.object, ox.BlankNode)
+    }

@@ -17,6 +17,7 @@ from advocacy_ld.settings import Settings
 from advocacy_ld.web.app import create_app
 
 from ..conftest import BASE, EXAMPLES
+from ..store_servers import store_settings
 
 
 def load_examples(repository: Repository, parse_options: ParseOptions) -> None:
@@ -28,13 +29,15 @@ def load_examples(repository: Repository, parse_options: ParseOptions) -> None:
 
 
 @pytest.fixture(scope="session")
-def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data=tmp_path_factory.mktemp("web-data"), base_uri=BASE)
+def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Embedded stores under the data directory; two Oxigraph servers with --store=server."""
+    with store_settings() as stores:
+        yield Settings(data=tmp_path_factory.mktemp("web-data"), base_uri=BASE, **stores)
 
 
 @pytest.fixture(scope="session")
 def repository(web_settings: Settings, parse_options: ParseOptions) -> Iterator[Repository]:
-    """The examples, loaded once into on-disk archive and public stores."""
+    """The examples, loaded once into the archive and public stores of `web_settings`."""
     opened = open_repository(web_settings)
     load_examples(opened, parse_options)
     yield opened

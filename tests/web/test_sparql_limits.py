@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from advocacy_ld.publish.sparql.engine import ThreadEngine
+from advocacy_ld.publish.sparql.remote import RemoteEngine
 from advocacy_ld.publish.sparql.replica import ReplicaEngine
 from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.parsing import ParseOptions
@@ -92,6 +93,18 @@ def test_runaway_query_is_stopped_at_the_deadline_while_others_are_answered(
 ) -> None:
     assert _query(strict, SIMPLE).status_code == 200  # workers started, checkpoint made
     engine = query_engine(strict.app.state.services)
+    if isinstance(engine, RemoteEngine):
+        # The remote server evaluates: the request is abandoned at the deadline, and the
+        # server stops the query at its own timeout (`oxigraph serve --timeout-s`).
+        runaway, took, runaway_done, simple, simple_done = _race(strict, RUNAWAY)
+        assert runaway.status_code == 504
+        assert runaway.json()["type"].endswith("/sparql-timeout")
+        assert "could not be interrupted" in runaway.json()["detail"]
+        assert took < TIMEOUT + 1.0
+        assert simple.status_code == 200
+        assert simple.json()["boolean"] is True
+        assert simple_done < runaway_done
+        return
     assert isinstance(engine, ReplicaEngine)
     assert engine.wait_until_current(30)
     pool = engine.pool
@@ -238,6 +251,9 @@ def test_in_memory_store_falls_back_to_threads_with_the_same_deadline(
 def test_health_says_how_queries_are_answered(strict: TestClient, repository: Repository) -> None:
     assert _query(strict, SIMPLE).status_code == 200
     engine = query_engine(strict.app.state.services)
+    if isinstance(engine, RemoteEngine):
+        assert strict.get("/-/health").json()["sparql"] == {"engine": "remote SPARQL server"}
+        return
     assert isinstance(engine, ReplicaEngine)
     assert engine.wait_until_current(30)
     sparql = strict.get("/-/health").json()["sparql"]

@@ -53,7 +53,12 @@ class DumpBuilder:
         key = hashlib.sha256(generation.encode("utf-8")).hexdigest()[:16]
         target = self.directory / f"{key}-{DUMP_NAME}"
         partial = target.with_suffix(".partial")
-        with partial.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
+        with (
+            partial.open("wb") as raw,
+            gzip.GzipFile(
+                filename=DUMP_NAME.removesuffix(".gz"), fileobj=raw, mode="wb", mtime=0
+            ) as zipped,
+        ):
             public.export(zipped, ExportFormat.NQUADS)  # type: ignore[arg-type]
         os.replace(partial, target)
         digest = hashlib.sha256()

@@ -8,7 +8,7 @@ and an append-only audit trail of writes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -38,6 +38,10 @@ HISTORY_CHANGE_BASE = "urn:advocacy-ld:ledger:history-change:"
 """Numbered entries (in the ledger graph) naming each record whose public history a curator
 changed: what lets a copy of public content made earlier (a feed page) know it may be stale."""
 AGENT_BASE = "urn:advocacy-ld:agent:"
+WRITES = "urn:advocacy-ld:writes"
+"""Every write, numbered, naming its record: how a server process sharing the store with
+others learns what they changed since it last looked (`Repository.catch_up`)."""
+WRITE_BASE = "urn:advocacy-ld:write:"
 
 
 class Status(StrEnum):
@@ -594,11 +598,69 @@ def _optional_time(row: ox.QuerySolution, name: str) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def read_states(archive: Store, ids: RecordIdentifier) -> dict[str, RecordState]:
+def write_logged_update(record: str, *, public: bool) -> str:
+    """Log a write of `record` under the next write number (`public`: it changed the public
+    dataset), in the transaction of the write itself."""
+    flag = "true" if public else "false"
+    return _numbered_entry_update(
+        WRITES, ADV.lastSequence, WRITE_BASE, f"<{ADV.record}> <{record}> ; <{ADV.public}> {flag}"
+    )
+
+
+@dataclass(frozen=True)
+class LoggedWrite:
+    number: int
+    record: str
+    public: bool
+
+
+def read_write_count(archive: Store) -> int:
+    """The number of the latest write (0 when none was logged)."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?last WHERE {{ GRAPH <{WRITES}> {{ <{WRITES}> <{ADV.lastSequence}> ?last }} }}"
+        )
+    )
+    return max((int(row["last"].value) for row in rows), default=0)
+
+
+def read_last_public_write(archive: Store) -> int:
+    """The number of the latest write that changed the public dataset (0 when none)."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT (MAX(?n) AS ?last) WHERE {{ GRAPH <{WRITES}> {{ "
+            f"?write <{ADV.sequence}> ?n ; <{ADV.public}> true }} }}"
+        )
+    )
+    return max((int(row["last"].value) for row in rows if row["last"] is not None), default=0)
+
+
+def read_writes(archive: Store, after: int) -> list[LoggedWrite]:
+    """The writes numbered above `after`, in order."""
+    rows = _solutions(
+        archive.query(
+            f"SELECT ?n ?record ?public WHERE {{ GRAPH <{WRITES}> {{ ?write <{ADV.sequence}> ?n ; "
+            f"<{ADV.record}> ?record ; <{ADV.public}> ?public }} FILTER(?n > {int(after)}) }} "
+            f"ORDER BY ?n"
+        )
+    )
+    return [
+        LoggedWrite(int(row["n"].value), str(row["record"].value), row["public"].value == "true")
+        for row in rows
+    ]
+
+
+def read_states(
+    archive: Store, ids: RecordIdentifier, records: Sequence[str] | None = None
+) -> dict[str, RecordState]:
+    """Every record's state, or only those of `records`."""
+    only = (
+        f"VALUES ?r {{ {' '.join(f'<{iri}>' for iri in records)} }} " if records is not None else ""
+    )
     rows = _solutions(
         archive.query(
             f"SELECT ?r ?version ?hash ?modified ?status ?restricted ?agent ?reason ?issued "
-            f"WHERE {{ "
+            f"WHERE {{ {only}"
             f"GRAPH <{LEDGER}> {{ ?r <{ADV.version}> ?version ; <{ADV.contentHash}> ?hash ; "
             f"<{DCTERMS.modified}> ?modified ; <{ADV.reviewStatus}> ?status ; "
             f"<{ADV.restricted}> ?restricted ; <{PROV.wasAttributedTo}> ?agent . "

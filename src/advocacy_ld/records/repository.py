@@ -9,18 +9,24 @@ the two is finished when the repository is next opened (the ledger marks it).
 
 from __future__ import annotations
 
+import fcntl
+import itertools
+import logging
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from advocacy_ld.errors import AdvocacyLDError
+from advocacy_ld.errors import AdvocacyLDError, BatchNotStoredError
 from advocacy_ld.records.identity import RecordId, RecordIdentifier
+from advocacy_ld.records.ingest import DEFAULT_BATCH_SIZE, load_records
 from advocacy_ld.records.ledger import (
     LEDGER,
     AuditEntry,
@@ -28,6 +34,7 @@ from advocacy_ld.records.ledger import (
     EventKind,
     FeedEvent,
     FeedPageTimes,
+    LoggedWrite,
     PublicVersion,
     RecordState,
     Rendition,
@@ -50,6 +57,7 @@ from advocacy_ld.records.ledger import (
     read_fingerprint,
     read_history_changes,
     read_history_epoch,
+    read_last_public_write,
     read_public_history,
     read_public_marks,
     read_renditions,
@@ -58,6 +66,8 @@ from advocacy_ld.records.ledger import (
     read_underived,
     read_unrendered,
     read_versions,
+    read_write_count,
+    read_writes,
     render_version,
     rendition_update,
     state_update,
@@ -65,15 +75,22 @@ from advocacy_ld.records.ledger import (
     version_iri,
     version_update,
     withdraw_history_update,
+    write_logged_update,
 )
-from advocacy_ld.records.loading import LoadOutcome, LoadStatus, RecordChecker
+from advocacy_ld.records.loading import LoadOutcome, RecordChecker
 from advocacy_ld.records.reading import RecordCandidate
+from advocacy_ld.records.versions import PreparedVersion, prepare_version
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import open_store
 from advocacy_ld.store.base import Snapshotting, Store, replace_graph_ntriples_update
-from advocacy_ld.store.terms import content_hash, graph_to_ntriples
+from advocacy_ld.store.endpoints import is_remote
 
 __all__ = ["LEDGER", "RecordState", "Repository", "Status", "open_repository"]
+
+log = logging.getLogger(__name__)
+STALE_SYNC_MARK_SECONDS = 30.0
+"""How long another process may take to bring a public copy in line before `catch_up` stops
+waiting for it (a write takes milliseconds; a mark this old is a writer that died)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SYSTEM_AGENT = "loader"
@@ -126,6 +143,25 @@ class Change:
 
 
 @dataclass(frozen=True)
+class _PlannedVersion:
+    """A write that passed its checks: the new state and the archive updates it takes."""
+
+    state: RecordState
+    updates: tuple[str, ...]
+    ntriples: str
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class _LedgerEntry:
+    """One write's whole archive update, and whether the record was public before it."""
+
+    state: RecordState
+    update: str
+    was_public: bool
+
+
+@dataclass(frozen=True)
 class PublicChanges:
     """Which record graphs of the public dataset changed after a write mark: what a copy of
     the dataset (the SPARQL replica) has to reload to catch up."""
@@ -144,11 +180,27 @@ _LOGGED_CHANGES = 50_000
 class Repository:
     """Records through their life: stored in the archive, published to the public dataset."""
 
-    def __init__(self, archive: Store, public: Store, ids: RecordIdentifier) -> None:
+    def __init__(
+        self,
+        archive: Store,
+        public: Store,
+        ids: RecordIdentifier,
+        shared_lock: Path | None = None,
+    ) -> None:
+        """`shared_lock` names the lock file of every process writing to the same stores
+        (a store server): writes then wait for it and apply the others' writes first."""
         self.archive = archive
         self.public = public
         self.ids = ids
+        self.shared_lock = shared_lock
         self._states: dict[str, RecordState] | None = None
+        self._seen_writes = 0
+        """The number of the latest logged write applied to `_states` (ledger `WRITES`)."""
+        self._public_mark = 0
+        """The number of the latest logged write that changed the public dataset."""
+        self._exclusive_depth = 0
+        self._held_back: tuple[int, float] | None = None
+        """(write number, since when) of the write `catch_up` is waiting on."""
         self._writes = 0
         self._changed: deque[tuple[int, str]] = deque(maxlen=_LOGGED_CHANGES)
         self._last_modified = _EPOCH
@@ -172,6 +224,9 @@ class Repository:
     def states(self) -> dict[str, RecordState]:
         """Every record's state, by IRI, whatever its status; read once, then kept current."""
         if self._states is None:
+            # The log first: a write logged in between is applied again by `catch_up`.
+            self._seen_writes = read_write_count(self.archive)
+            self._public_mark = read_last_public_write(self.archive)
             self._states = read_states(self.archive, self.ids)
             self._last_modified = max(
                 (s.modified for s in self._states.values() if s.is_public), default=_EPOCH
@@ -194,7 +249,7 @@ class Repository:
     def generation(self) -> str:
         """Changes with every write to the public dataset; part of every validator."""
         self.states()
-        return f"{self._last_modified.isoformat()}-{self._writes}"
+        return f"{self._last_modified.isoformat()}-{self._public_mark}"
 
     @property
     def last_modified(self) -> datetime:
@@ -213,6 +268,80 @@ class Repository:
                 return PublicChanges(generation, self._writes, None)
             changed = {iri: None for number, iri in self._changed if number > mark}
             return PublicChanges(generation, self._writes, tuple(changed))
+
+    def catch_up(self) -> bool:
+        """Apply the writes other processes logged since this one last looked (a store server
+        shared by several); True when there were any. One query when there were none."""
+        with self._write_lock:
+            if self._states is None:
+                return False  # nothing read yet: the first read reads everything
+            if read_write_count(self.archive) <= self._seen_writes:
+                return False
+            writes = self._writes_in_line(read_writes(self.archive, self._seen_writes))
+            if not writes:
+                return False
+            records = list(dict.fromkeys(write.record for write in writes))
+            fresh = read_states(self.archive, self.ids, records)
+            for iri in records:
+                if iri in fresh:
+                    self._states[iri] = fresh[iri]
+                else:
+                    self._states.pop(iri, None)
+            for write in writes:
+                self._seen_writes = max(self._seen_writes, write.number)
+                state = fresh.get(write.record)
+                if write.public and state is not None:
+                    self._public_mark = write.number
+                    self._writes += 1
+                    self._changed.append((self._writes, write.record))
+                    self._last_modified = max(self._last_modified, state.modified)
+            for iri in dict.fromkeys(write.record for write in writes if write.public):
+                self._history_changed(iri)  # at worst a kept copy is made again
+            return True
+
+    def _writes_in_line(self, writes: list[LoggedWrite]) -> list[LoggedWrite]:
+        """The writes up to the first whose writer has not yet brought the public copy in line
+        (its sync mark is still in the ledger): applied now, its new state would be rendered
+        from the old public copy, and cached as the new version. A mark older than
+        `STALE_SYNC_MARK_SECONDS` is a writer that died; `recover` finishes its write."""
+        marked = set(read_sync_marks(self.archive))
+        ready = list(itertools.takewhile(lambda write: write.record not in marked, writes))
+        if len(ready) == len(writes):
+            self._held_back = None
+            return ready
+        first = writes[len(ready)].number
+        now_seconds = time.monotonic()
+        if self._held_back is None or self._held_back[0] != first:
+            self._held_back = (first, now_seconds)
+        elif now_seconds - self._held_back[1] > STALE_SYNC_MARK_SECONDS:
+            log.warning(
+                "write %d is still marked unsynced: applying it; recover() will sync", first
+            )
+            self._held_back = None
+            return writes
+        return ready
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the write lock: this process's, and with a shared store the lock file too,
+        after which the writes other processes made are applied (so that a new version is
+        numbered from the current one)."""
+        with self._write_lock:
+            if self.shared_lock is None or self._exclusive_depth > 0:
+                self._exclusive_depth += 1
+                try:
+                    yield
+                finally:
+                    self._exclusive_depth -= 1
+                return
+            with self.shared_lock.open("ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+                self._exclusive_depth += 1
+                try:
+                    self.catch_up()
+                    yield
+                finally:
+                    self._exclusive_depth -= 1
 
     def snapshot_public(self, target: Path) -> bool:
         """Checkpoint the public dataset into `target` for the SPARQL workers, which read it
@@ -363,25 +492,34 @@ class Repository:
     def load(
         self,
         candidates: Sequence[RecordCandidate],
-        checker: RecordChecker,
+        checker: RecordChecker | None,
         on_progress: Callable[[LoadOutcome], None] | None = None,
         agent: str = SYSTEM_AGENT,
+        *,
+        processes: int = 1,
+        batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> list[LoadOutcome]:
-        """Validate each candidate; store and publish those with no violation, one by one."""
-        outcomes = []
-        for candidate in candidates:
-            report = checker.check(candidate, candidates)
-            if not report.conforms:
-                status = LoadStatus.INVALID
-            elif self.put(candidate.id, candidate.graph, agent):
-                status = LoadStatus.STORED
-            else:
-                status = LoadStatus.UNCHANGED
-            outcome = LoadOutcome(candidate.id.iri, candidate.source, status, report)
-            outcomes.append(outcome)
-            if on_progress is not None:
-                on_progress(outcome)
-        return outcomes
+        """Validate each candidate; store and publish those with no violation, in order.
+
+        Each record is stored whole or not at all; several go in one archive transaction
+        (`batch_size`). `processes` > 1 validates in that many worker processes (spawned: the
+        caller's main module must be safe to import). `checker` None stores without
+        validating: for trusted data only (the benchmark's reference).
+        """
+        return load_records(
+            self,
+            candidates,
+            checker,
+            on_progress,
+            agent,
+            processes=processes,
+            batch_size=batch_size,
+        )
+
+    @property
+    def derived(self) -> tuple[DerivedRendition, ...]:
+        """The derived renditions kept of every version (`keep_rendition`)."""
+        return self._derived
 
     def put(self, record: RecordId, graph: Graph, agent: str = SYSTEM_AGENT) -> bool:
         """Store and publish `graph` as the record's current version; False if it already is."""
@@ -473,75 +611,141 @@ class Repository:
         `new` refuses an existing record; `exclusive` refuses nodes that the current version of
         another record describes.
         """
-        digest = content_hash(graph)
-        subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-        ntriples = graph_to_ntriples(graph)
-        renditions = render_version(ntriples)  # outside the lock: serializing takes a while
-        derived = {r: r.render(record.iri, record.kind, ntriples) for r in self._derived}
-        with self._write_lock:
-            current = self.state(record.iri)
-            if new and current is not None:
-                raise RecordExistsError(record.iri)
-            if if_match is not None and (current is None or current.etag != if_match):
-                raise VersionConflictError(record.iri, current.etag if current else "")
-            if exclusive and (claimed := self.claimed_elsewhere(record.iri, subjects)):
-                raise ClaimConflictError(record.iri, claimed)
-            status = status_of(current)
-            keep_restricted = current.restricted if current is not None else False
-            restricted_now = keep_restricted if restricted is None else restricted
-            if (
-                current is not None
-                and current.content_hash == digest
-                and current.status is status
-                and current.restricted == restricted_now
-            ):
-                # Nothing to write; a public copy left behind by a crash was marked in the
-                # ledger and is brought in line by `recover` when the repository opens.
-                return Change(current, False)
-            number = current.version + 1 if current is not None else 1
-            state = RecordState(
-                id=record,
-                version=number,
-                content_hash=digest,
-                modified=now(),
-                status=status,
-                restricted=restricted_now,
-                agent=agent,
+        prepared = prepare_version(record, graph, self._derived)
+        with self._exclusive():
+            planned = self._plan_version(
+                record,
+                prepared,
+                agent,
+                status_of,
+                restricted=restricted,
+                if_match=if_match,
+                new=new,
+                exclusive=exclusive,
+                action=action,
             )
-            info = VersionInfo(record.iri, number, state.modified, agent, digest)
-            if action is None:
-                action = "publish" if status is Status.PUBLISHED else "submit"
-            version = version_iri(record.iri, number)
-            # A revision written restricted withdraws the record as `restrict` does: none of
-            # its versions stays publicly readable (the change feed's older members included).
-            withdrawn = current is not None and restricted_now and not current.restricted
-            state = self._commit(
-                state,
-                version_update(info),
-                replace_graph_ntriples_update(version, ntriples),
-                rendition_update(version, renditions),
-                *self._derived_updates(version, record, ntriples, derived),
-                audit_update(new_audit_entry(agent, action, record.iri, number)),
-                *([withdraw_history_update(record.iri)] if withdrawn else []),
-                public_graph=graph,
-            )
-            if withdrawn:
+            if isinstance(planned, Change):
+                return planned
+            state = self._commit(planned.state, *planned.updates, public_graph=graph)
+            if planned.withdrawn:
                 self._history_changed(record.iri)
             return Change(state, True)
 
+    def write_prepared(
+        self, writes: Sequence[tuple[RecordId, PreparedVersion]], agent: str = SYSTEM_AGENT
+    ) -> list[Change]:
+        """Store and publish several records as `put` does each, in one archive transaction.
+
+        Every record is in that transaction whole, so when it fails none is stored and
+        `BatchNotStoredError` says so; their public copies follow, marked in the ledger until
+        done (as for one record). Changes come back in the order of `writes`.
+        """
+        iris = [record.iri for record, _ in writes]
+        if len(set(iris)) != len(iris):
+            raise ValueError("a batch names a record twice; write the later version after it")
+        with self._exclusive():
+            planned = [
+                self._plan_version(
+                    record, prepared, agent, lambda _: Status.PUBLISHED, restricted=None
+                )
+                for record, prepared in writes
+            ]
+            plans = [p for p in planned if isinstance(p, _PlannedVersion)]
+            committed = iter(self._commit_many(plans))
+            return [p if isinstance(p, Change) else Change(next(committed), True) for p in planned]
+
+    def _commit_many(self, plans: Sequence[_PlannedVersion]) -> list[RecordState]:
+        """`_commit` for several new versions: one archive transaction, then public copies."""
+        if not plans:
+            return []
+        entries = [self._ledger_entry(p.state, p.updates) for p in plans]
+        try:
+            self.archive.update(" ;\n".join(e.update for e in entries))
+        except Exception as error:
+            raise BatchNotStoredError([p.state.id.iri for p in plans], error) from error
+        for entry in entries:
+            self.states()[entry.state.id.iri] = entry.state
+        self._sync_public_many([(e.state, p.ntriples) for e, p in zip(entries, plans, strict=True)])
+        for entry in entries:
+            self._count_public_write(entry)
+        for planned in plans:
+            if planned.withdrawn:
+                self._history_changed(planned.state.id.iri)
+        return [entry.state for entry in entries]
+
+    def _plan_version(
+        self,
+        record: RecordId,
+        prepared: PreparedVersion,
+        agent: str,
+        status_of: Callable[[RecordState | None], Status],
+        *,
+        restricted: bool | None,
+        if_match: str | None = None,
+        new: bool = False,
+        exclusive: bool = False,
+        action: str | None = None,
+    ) -> _PlannedVersion | Change:
+        """The checks of a write and what it will change, under the write lock; a `Change`
+        (nothing changed) when the record's current version already is this one."""
+        current = self.state(record.iri)
+        if new and current is not None:
+            raise RecordExistsError(record.iri)
+        if if_match is not None and (current is None or current.etag != if_match):
+            raise VersionConflictError(record.iri, current.etag if current else "")
+        if exclusive and (claimed := self.claimed_elsewhere(record.iri, prepared.subjects)):
+            raise ClaimConflictError(record.iri, claimed)
+        status = status_of(current)
+        keep_restricted = current.restricted if current is not None else False
+        restricted_now = keep_restricted if restricted is None else restricted
+        if (
+            current is not None
+            and current.content_hash == prepared.digest
+            and current.status is status
+            and current.restricted == restricted_now
+        ):
+            # Nothing to write; a public copy left behind by a crash was marked in the
+            # ledger and is brought in line by `recover` when the repository opens.
+            return Change(current, False)
+        number = current.version + 1 if current is not None else 1
+        state = RecordState(
+            id=record,
+            version=number,
+            content_hash=prepared.digest,
+            modified=now(),
+            status=status,
+            restricted=restricted_now,
+            agent=agent,
+        )
+        info = VersionInfo(record.iri, number, state.modified, agent, prepared.digest)
+        if action is None:
+            action = "publish" if status is Status.PUBLISHED else "submit"
+        version = version_iri(record.iri, number)
+        # A revision written restricted withdraws the record as `restrict` does: none of
+        # its versions stays publicly readable (the change feed's older members included).
+        withdrawn = current is not None and restricted_now and not current.restricted
+        updates = (
+            version_update(info),
+            replace_graph_ntriples_update(version, prepared.ntriples),
+            rendition_update(version, prepared.renditions),
+            *self._derived_updates(version, record, prepared),
+            audit_update(new_audit_entry(agent, action, record.iri, number)),
+            *([withdraw_history_update(record.iri)] if withdrawn else []),
+        )
+        return _PlannedVersion(state, updates, prepared.ntriples, withdrawn)
+
     def _derived_updates(
-        self, version: str, record: RecordId, ntriples: str, rendered: dict[DerivedRendition, str]
+        self, version: str, record: RecordId, prepared: PreparedVersion
     ) -> list[str]:
         """Store a new version's derived renditions: those rendered before the lock was taken,
         and any kept since (rendered now, so that no version is stored without one)."""
-        return [
-            derived_update(
-                version,
-                r,
-                rendered[r] if r in rendered else r.render(record.iri, record.kind, ntriples),
-            )
-            for r in self._derived
-        ]
+        updates = []
+        for r in self._derived:
+            text = prepared.derived_text(r)
+            if text is None:
+                text = r.render(record.iri, record.kind, prepared.ntriples)
+            updates.append(derived_update(version, r, text))
+        return updates
 
     def publish(self, iri: str, agent: str) -> Change:
         """Make a pending (or retracted) record's current version public."""
@@ -568,7 +772,7 @@ class Repository:
         restricted: bool | None = None,
         reason: str | None = None,
     ) -> Change:
-        with self._write_lock:
+        with self._exclusive():
             current = self.state(iri)
             if current is None:
                 raise RecordNotFoundError(f"no record {iri}")
@@ -615,6 +819,16 @@ class Repository:
 
         Returns the state as committed: with `issued` set once the record has been public.
         """
+        entry = self._ledger_entry(state, updates)
+        self.archive.update(entry.update)
+        self.states()[state.id.iri] = entry.state
+        self._sync_public(entry.state, public_graph)
+        self._count_public_write(entry)
+        return entry.state
+
+    def _ledger_entry(self, state: RecordState, updates: Sequence[str]) -> _LedgerEntry:
+        """The archive update of one write: the ledger entry, `updates`, the public-history
+        mark, the feed event, and the mark that the public copy is not yet in line."""
         previous = self.state(state.id.iri)
         was_public = previous is not None and previous.is_public
         issued = previous.issued if previous is not None else None
@@ -644,16 +858,35 @@ class Repository:
                 )
             )
         pending = sync_mark_update(state.id.iri, marked=True)
-        self.archive.update(
-            " ;\n".join([state_update(state), *updates, *history, *events, pending])
-        )
-        self.states()[state.id.iri] = state
-        self._sync_public(state, public_graph)
-        if was_public or state.is_public:
+        logged = write_logged_update(state.id.iri, public=was_public or state.is_public)
+        update = " ;\n".join([state_update(state), *updates, *history, *events, pending, logged])
+        return _LedgerEntry(state, update, was_public)
+
+    def _count_public_write(self, entry: _LedgerEntry) -> None:
+        """Count a committed write (numbered in the log as the next after those this process
+        has seen: writes hold `_exclusive`) and log it if it changed the public dataset
+        (`public_changes_since`)."""
+        self._seen_writes += 1
+        if entry.was_public or entry.state.is_public:
+            self._public_mark = self._seen_writes
             self._writes += 1
-            self._changed.append((self._writes, state.id.iri))
-            self._last_modified = max(self._last_modified, state.modified)
-        return state
+            self._changed.append((self._writes, entry.state.id.iri))
+            self._last_modified = max(self._last_modified, entry.state.modified)
+
+    def _sync_public_many(self, written: Sequence[tuple[RecordState, str]]) -> None:
+        """`_sync_public` for several new versions (state, N-Triples) at once: one update of
+        the public dataset, then one that clears their marks."""
+        self.public.update(
+            " ;\n".join(
+                replace_graph_ntriples_update(state.id.iri, ntriples)
+                if state.is_public
+                else f"DROP SILENT GRAPH <{state.id.iri}>"
+                for state, ntriples in written
+            )
+        )
+        self.archive.update(
+            " ;\n".join(sync_mark_update(state.id.iri, marked=False) for state, _ in written)
+        )
 
     def _sync_public(self, state: RecordState, graph: Graph | None = None) -> None:
         """Bring the public copy of one record in line with its state, then clear the mark."""
@@ -670,14 +903,15 @@ class Repository:
 
     def recover(self) -> int:
         """Finish writes that were interrupted between the archive and the public dataset."""
-        marked = read_sync_marks(self.archive)
-        for iri in marked:
-            state = self.state(iri)
-            if state is not None:
-                self._sync_public(state)
-        self._start_feed()
-        self._render_missing()
-        return len(marked)
+        with self._exclusive():
+            marked = read_sync_marks(self.archive)
+            for iri in marked:
+                state = self.state(iri)
+                if state is not None:
+                    self._sync_public(state)
+            self._start_feed()
+            self._render_missing()
+            return len(marked)
 
     def _render_missing(self, batch: int = 200) -> None:
         """Give versions stored before renditions were kept their renditions (once)."""
@@ -693,7 +927,7 @@ class Repository:
     def keep_rendition(self, rendition: DerivedRendition, batch: int = 200) -> None:
         """Keep `rendition` of every version from now on: the versions stored without it get it
         now, and all of them again when it was computed with another fingerprint."""
-        with self._write_lock:
+        with self._exclusive():
             others = tuple(r for r in self._derived if r.name != rendition.name)
             self._derived = (*others, rendition)
             changed = read_fingerprint(self.archive, rendition) != rendition.fingerprint
@@ -739,11 +973,15 @@ def open_repository(settings: Settings, derived: Sequence[DerivedRendition] = ()
     renditions of every version (see `Repository.keep_rendition`)."""
     archive = open_store(settings.store, settings.archive_path)
     try:
-        public = open_store(settings.store, settings.public_path)
+        public = open_store(settings.public_store_setting, settings.public_path)
     except Exception:
         archive.close()
         raise
-    repository = Repository(archive, public, RecordIdentifier(settings.base_uri))
+    # A store server may be shared by several server processes; they share the data directory.
+    shared = settings.data / "write.lock" if is_remote(settings.store) else None
+    if shared is not None:
+        settings.data.mkdir(parents=True, exist_ok=True)
+    repository = Repository(archive, public, RecordIdentifier(settings.base_uri), shared)
     repository.recover()
     for rendition in derived:
         repository.keep_rendition(rendition)

@@ -14,7 +14,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from advocacy_ld.store.terms import graph_to_ntriples
+from advocacy_ld.store.terms import content_hash, graph_to_ntriples
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -107,3 +107,13 @@ def replace_graph_ntriples_update(iri: str, ntriples: str) -> str:
     """The same, for a graph already written as N-Triples (valid SPARQL data as it stands)."""
     name = f"<{iri}>"
     return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{ntriples}\n}} }}"
+
+
+def put_if_changed(store: Store, iri: str, graph: Graph) -> bool:
+    """`Store.put_record` for any store: compare with the stored graph (blank nodes aside),
+    replace only when it differs."""
+    existing = store.get_record(iri)
+    if existing is not None and content_hash(existing) == content_hash(graph):
+        return False
+    store.replace_record(iri, graph)
+    return True

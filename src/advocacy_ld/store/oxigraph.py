@@ -12,8 +12,13 @@ from rdflib.namespace import RDF
 
 from advocacy_ld.errors import QueryError, StoreError
 from advocacy_ld.model.namespaces import bind_prefixes
-from advocacy_ld.store.base import ExportFormat, QueryResult, replace_graph_update
-from advocacy_ld.store.terms import content_hash, triples_to_graph
+from advocacy_ld.store.base import (
+    ExportFormat,
+    QueryResult,
+    put_if_changed,
+    replace_graph_update,
+)
+from advocacy_ld.store.terms import triples_to_graph
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
@@ -29,11 +34,7 @@ class OxigraphStore:
         self.path = path
 
     def put_record(self, iri: str, graph: Graph) -> bool:
-        existing = self.get_record(iri)
-        if existing is not None and content_hash(existing) == content_hash(graph):
-            return False
-        self.replace_record(iri, graph)
-        return True
+        return put_if_changed(self, iri, graph)
 
     def replace_record(self, iri: str, graph: Graph) -> None:
         # One SPARQL Update is one transaction in Oxigraph: readers see the old graph or the
@@ -77,7 +78,8 @@ class OxigraphStore:
             self._store.update(sparql)
         except SyntaxError as error:
             raise StoreError(f"SPARQL Update syntax error: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError, ValueError) as error:
+            # e.g. CREATE GRAPH on an existing graph: nothing of the update was applied.
             raise StoreError(f"SPARQL Update failed: {error}") from None
 
     def query(self, sparql: str) -> QueryResult:
@@ -85,7 +87,7 @@ class OxigraphStore:
             result: QueryResult = self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError, ValueError) as error:
             raise QueryError(f"SPARQL evaluation failed: {error}") from None
         return result
 
@@ -128,13 +130,3 @@ class OxigraphStore:
         if self.path is not None:
             self._store.flush()
         del self._store
-
-
-def open_store(kind: str, path: Path) -> OxigraphStore:
-    """Open the store named by the `store` setting."""
-    if kind == "memory":
-        return OxigraphStore()
-    if kind == "oxigraph":
-        path.mkdir(parents=True, exist_ok=True)
-        return OxigraphStore(path)
-    raise StoreError(f"unknown store '{kind}': expected 'oxigraph' or 'memory'")

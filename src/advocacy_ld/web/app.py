@@ -18,6 +18,7 @@ from advocacy_ld.settings import Settings
 from advocacy_ld.web import api, dataset, feeds, home, model_routes, oai, resources, sparql, system
 from advocacy_ld.web.api_docs import install_api_docs
 from advocacy_ld.web.fast_path import CachedResourceMiddleware
+from advocacy_ld.web.freshness import CATCH_UP, CatchUp, CatchUpMiddleware
 from advocacy_ld.web.head import HeadAsGetMiddleware
 from advocacy_ld.web.limits import BodySizeLimitMiddleware
 from advocacy_ld.web.problems import install_problem_handlers
@@ -39,6 +40,8 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
         )
         opened.keep_rendition(oai.dc_facts(services))  # oai_dc is served from it
         stop_feed_pages = feeds.start_feed_pages(services)  # full pages kept before serving
+        if opened.shared_lock is not None:  # other processes write to the same store server
+            services.extras[CATCH_UP] = CatchUp(opened)
         app.state.services = services
         try:
             yield
@@ -58,6 +61,7 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     # Inside CORS, so a 413 still carries the CORS headers a browser needs to read it.
     # Innermost first: the cache fast path sits inside CORS, HEAD handling and the body limit.
     app.add_middleware(CachedResourceMiddleware)
+    app.add_middleware(CatchUpMiddleware)  # before any answer, even from the cache
     app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"],
@@ -77,3 +81,9 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     app.include_router(oai.router)
     app.include_router(feeds.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `uvicorn --factory advocacy_ld.web.app:app_from_environment`, which is what
+    `advocacy-ld serve --workers N` runs in each process: settings from `ADVOCACY_LD_*`."""
+    return create_app(Settings())

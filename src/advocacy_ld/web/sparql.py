@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from advocacy_ld.model.namespaces import PREFIXES
 from advocacy_ld.publish.formats import RDF_REPRESENTATIONS, Representation
 from advocacy_ld.publish.render import render_rdf
+from advocacy_ld.publish.sparql.answers import AnswerCache
 from advocacy_ld.publish.sparql.description import describe_service
 from advocacy_ld.publish.sparql.engine import QueryEngine, open_engine
 from advocacy_ld.publish.sparql.errors import (
@@ -48,6 +49,7 @@ from advocacy_ld.web.responses import negotiated_response
 from advocacy_ld.web.services import Services, ServicesDep
 
 ENGINE = "sparql-engine"
+ANSWERS = "sparql-answers"
 ALLOW = "GET, HEAD, POST, OPTIONS"
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 """Set, to the cap, on an answer cut at `sparql_row_cap` rows (Virtuoso's convention)."""
@@ -215,7 +217,7 @@ async def _run_query(
         row_cap=app.settings.sparql_row_cap,
         prefixes=PREFIX_MAP,
     )
-    outcome = await _evaluate(app, job, deadline)
+    outcome = await _answer(app, job, deadline, _wants_evaluation(request))
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[MAX_ROWS_HEADER] = str(app.settings.sparql_row_cap)
@@ -236,6 +238,27 @@ def _answer_page(
     else:
         table = solutions_table(outcome.body, labels)
     return _form_page(request, app, html, query, table, outcome)
+
+
+def _wants_evaluation(request: Request) -> bool:
+    """`Cache-Control: no-cache` (RFC 9111 §5.2.1.4): no stored answer, evaluate again."""
+    directives = request.headers.get("cache-control", "").lower()
+    return "no-cache" in directives or "no-store" in directives
+
+
+async def _answer(app: Services, job: QueryJob, deadline: float, evaluate: bool) -> Outcome:
+    """The answer kept for this generation (`answers`), else the engine's."""
+    if app.settings.sparql_cache_bytes == 0:
+        return await _evaluate(app, job, deadline)
+    cache = app.shared(ANSWERS, lambda: AnswerCache(app.settings.sparql_cache_bytes))
+    generation = app.repository.generation  # before evaluating: the answer is at least as new
+    if not evaluate:
+        kept = cache.get(generation, job)
+        if kept is not None:
+            return kept
+    outcome = await _evaluate(app, job, deadline)
+    cache.put(generation, job, outcome)
+    return outcome
 
 
 async def _evaluate(app: Services, job: QueryJob, deadline: float) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pyoxigraph
@@ -22,6 +23,8 @@ def health(app: ServicesDep) -> dict[str, Any]:
         "status": "ok",
         "records": len(app.repository.published()),
         "generation": app.repository.generation,
+        # Which server process answered: with `serve --workers N`, one of N.
+        "process": os.getpid(),
         # Only once queries have started it (or `sparql_warm_start` did): never started here.
         "sparql": engine.status() if engine is not None else None,
     }

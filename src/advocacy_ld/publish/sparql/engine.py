@@ -11,6 +11,7 @@ public dataset; at the deadline the caller gets an error at once and the worker 
 an in-memory store, which has no checkpoints and is not shared with other processes, does
 `ThreadEngine` evaluate in threads: same deadline for the caller, but the runaway query runs to
 its end, holding one of `sparql_workers` slots (later queries wait for a free one, then 503).
+A public dataset on a remote SPARQL server is queried there (`RemoteEngine`, `remote.py`).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ from advocacy_ld.publish.sparql.errors import DeadlineExceededError, EngineBusyE
 from advocacy_ld.publish.sparql.evaluate import evaluate
 from advocacy_ld.publish.sparql.job import Outcome, QueryJob
 from advocacy_ld.publish.sparql.pool import ProcessPool
+from advocacy_ld.publish.sparql.remote import RemoteEngine
 from advocacy_ld.publish.sparql.replica import ReplicaEngine, ReplicaOptions
 from advocacy_ld.publish.sparql.snapshots import Snapshots
 from advocacy_ld.store.base import Store
 from advocacy_ld.store.oxigraph import OxigraphStore
+from advocacy_ld.store.sparql import SparqlStore
 
 
 class QueryEngine(Protocol):
@@ -138,13 +141,16 @@ def open_engine(
     replica: ReplicaOptions | None = None,
 ) -> QueryEngine:
     """Processes over checkpoints for an on-disk store, with an in-memory replica in front when
-    `replica` is given; threads for an in-memory store.
+    `replica` is given; threads for an in-memory store; the server for a remote one.
 
     Checkpoints go beside the store (`{store}/../sparql-snapshots/`): on the same file system,
     so they are hard links, not copies.
     """
+    if isinstance(public, SparqlStore):
+        # No checkpoints, workers or replica: the server that holds the dataset evaluates.
+        return RemoteEngine(public, slots=workers, timeout=timeout)
     if not isinstance(public, OxigraphStore):
-        raise StoreError("the SPARQL endpoint evaluates queries with Oxigraph stores only")
+        raise StoreError("the SPARQL endpoint needs an Oxigraph store or a remote SPARQL server")
     if public.path is None:
         return ThreadEngine(public.oxigraph, slots=workers, timeout=timeout)
     checkpoints = ProcessEngine(
