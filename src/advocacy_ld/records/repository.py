@@ -143,6 +143,21 @@ class Change:
 
 
 @dataclass(frozen=True)
+class _WriteRules:
+    """What a write of record content checks and records: the status it gives (from the
+    current state), the restriction (None keeps it), the version revised (`if_match`),
+    whether the record must be `new`, whether its nodes must be `exclusive` to it, and the
+    audited action (None: "publish" or "submit" by status)."""
+
+    status_of: Callable[[RecordState | None], Status]
+    restricted: bool | None = None
+    if_match: str | None = None
+    new: bool = False
+    exclusive: bool = False
+    action: str | None = None
+
+
+@dataclass(frozen=True)
 class _PlannedVersion:
     """A write that passed its checks: the new state and the archive updates it takes."""
 
@@ -542,9 +557,8 @@ class Repository:
         raises `VersionConflictError` (the lost-update check of RFC 9110 §13.1.1).
         """
         status = Status.PUBLISHED if publish else Status.PENDING
-        return self._write_version(
-            record, graph, agent, lambda _: status, restricted=restricted, if_match=if_match
-        )
+        rules = _WriteRules(lambda _: status, restricted=restricted, if_match=if_match)
+        return self._write_version(record, graph, agent, rules)
 
     def create(
         self, record: RecordId, graph: Graph, agent: str, *, publish: bool, restricted: bool
@@ -554,9 +568,8 @@ class Repository:
         Both checks run under the write lock, so two submissions cannot both pass them.
         """
         status = Status.PUBLISHED if publish else Status.PENDING
-        return self._write_version(
-            record, graph, agent, lambda _: status, restricted=restricted, new=True, exclusive=True
-        )
+        rules = _WriteRules(lambda _: status, restricted=restricted, new=True, exclusive=True)
+        return self._write_version(record, graph, agent, rules)
 
     def revise(
         self,
@@ -582,48 +595,18 @@ class Repository:
                 return Status.PUBLISHED if keep else Status.PENDING
             return Status.PUBLISHED if publish else Status.PENDING
 
-        return self._write_version(
-            record,
-            graph,
-            agent,
-            status_of,
-            restricted=restricted,
-            if_match=if_match,
-            exclusive=True,
-            action="revise",
+        rules = _WriteRules(
+            status_of, restricted=restricted, if_match=if_match, exclusive=True, action="revise"
         )
+        return self._write_version(record, graph, agent, rules)
 
     def _write_version(
-        self,
-        record: RecordId,
-        graph: Graph,
-        agent: str,
-        status_of: Callable[[RecordState | None], Status],
-        *,
-        restricted: bool | None,
-        if_match: str | None = None,
-        new: bool = False,
-        exclusive: bool = False,
-        action: str | None = None,
+        self, record: RecordId, graph: Graph, agent: str, rules: _WriteRules
     ) -> Change:
-        """The one write path of record content: checks, then one archive transaction.
-
-        `new` refuses an existing record; `exclusive` refuses nodes that the current version of
-        another record describes.
-        """
+        """The one write path of record content: checks, then one archive transaction."""
         prepared = prepare_version(record, graph, self._derived)
         with self._exclusive():
-            planned = self._plan_version(
-                record,
-                prepared,
-                agent,
-                status_of,
-                restricted=restricted,
-                if_match=if_match,
-                new=new,
-                exclusive=exclusive,
-                action=action,
-            )
+            planned = self._plan_version(record, prepared, agent, rules)
             if isinstance(planned, Change):
                 return planned
             state = self._commit(planned.state, *planned.updates, public_graph=graph)
@@ -644,11 +627,9 @@ class Repository:
         if len(set(iris)) != len(iris):
             raise ValueError("a batch names a record twice; write the later version after it")
         with self._exclusive():
+            publish = _WriteRules(lambda _: Status.PUBLISHED)
             planned = [
-                self._plan_version(
-                    record, prepared, agent, lambda _: Status.PUBLISHED, restricted=None
-                )
-                for record, prepared in writes
+                self._plan_version(record, prepared, agent, publish) for record, prepared in writes
             ]
             plans = [p for p in planned if isinstance(p, _PlannedVersion)]
             committed = iter(self._commit_many(plans))
@@ -674,30 +655,20 @@ class Repository:
         return [entry.state for entry in entries]
 
     def _plan_version(
-        self,
-        record: RecordId,
-        prepared: PreparedVersion,
-        agent: str,
-        status_of: Callable[[RecordState | None], Status],
-        *,
-        restricted: bool | None,
-        if_match: str | None = None,
-        new: bool = False,
-        exclusive: bool = False,
-        action: str | None = None,
+        self, record: RecordId, prepared: PreparedVersion, agent: str, rules: _WriteRules
     ) -> _PlannedVersion | Change:
         """The checks of a write and what it will change, under the write lock; a `Change`
         (nothing changed) when the record's current version already is this one."""
         current = self.state(record.iri)
-        if new and current is not None:
+        if rules.new and current is not None:
             raise RecordExistsError(record.iri)
-        if if_match is not None and (current is None or current.etag != if_match):
+        if rules.if_match is not None and (current is None or current.etag != rules.if_match):
             raise VersionConflictError(record.iri, current.etag if current else "")
-        if exclusive and (claimed := self.claimed_elsewhere(record.iri, prepared.subjects)):
+        if rules.exclusive and (claimed := self.claimed_elsewhere(record.iri, prepared.subjects)):
             raise ClaimConflictError(record.iri, claimed)
-        status = status_of(current)
+        status = rules.status_of(current)
         keep_restricted = current.restricted if current is not None else False
-        restricted_now = keep_restricted if restricted is None else restricted
+        restricted_now = keep_restricted if rules.restricted is None else rules.restricted
         if (
             current is not None
             and current.content_hash == prepared.digest
@@ -718,8 +689,7 @@ class Repository:
             agent=agent,
         )
         info = VersionInfo(record.iri, number, state.modified, agent, prepared.digest)
-        if action is None:
-            action = "publish" if status is Status.PUBLISHED else "submit"
+        action = rules.action or ("publish" if status is Status.PUBLISHED else "submit")
         version = version_iri(record.iri, number)
         # A revision written restricted withdraws the record as `restrict` does: none of
         # its versions stays publicly readable (the change feed's older members included).
