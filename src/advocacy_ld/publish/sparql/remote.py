@@ -34,6 +34,8 @@ from advocacy_ld.store.sparql import (
 )
 
 log = logging.getLogger(__name__)
+_DEADLINE_SLACK = 0.1
+"""Seconds before the deadline at which a failed read counts as having reached it."""
 
 
 class RemoteEngine:
@@ -111,6 +113,10 @@ class RemoteEngine:
         except QueryRefusedError as error:  # the server's parser: it quotes only the query
             return Outcome(OutcomeStatus.SYNTAX_ERROR, message=error.message)
         except StoreError as error:
+            if time.monotonic() >= deadline - _DEADLINE_SLACK:
+                # The read gave up at the deadline (its timeout is the time left): the caller's
+                # 504, whichever of the two noticed first.
+                raise DeadlineExceededError(self.timeout, stopped=False) from None
             # Not passed on: it names the server, and a message could quote stored data.
             log.warning("a public query failed at the SPARQL server: %s", error)
             return Outcome(
