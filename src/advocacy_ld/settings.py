@@ -43,9 +43,10 @@ class Settings(BaseSettings):
     public store: how many queries are forwarded to its server at a time."""
     sparql_replica_max_quads: int = Field(default=4_000_000, ge=0)
     """Largest public dataset, in quads, that SPARQL queries may be answered from an in-memory
-    replica of (0 turns it off). About 500 bytes a quad for the replica, and up to as much
-    again for each worker that reads much of it (reads copy pages: docs/sparql.md). Measured on
-    two cores: joins and lookups twice as fast as on disk, scans 1.5x slower."""
+    replica of (0 turns it off). About 500 bytes a quad for the replica, and about 300 more for
+    each of the `sparql_workers` forked from it, which read it whole before they answer (reads
+    copy pages: docs/sparql.md). Measured on two cores: joins and lookups twice as fast as on
+    disk, scans 1.5x slower."""
     sparql_warm_start: bool = False
     """Start the query workers (and load the replica) with the app, not on the first query;
     `advocacy-ld serve` turns it on."""

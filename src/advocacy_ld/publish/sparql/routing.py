@@ -34,11 +34,10 @@ def shape_of(query: str) -> str:
 
 
 _WINDOW = 7
-"""Recent evaluations per path whose fastest is compared. Delays only ever add: a worker's
-first reads of the replica copy the pages they touch (pyoxigraph's in-memory store writes as
-it reads; measured: 91,000 page faults over a fresh worker's first 500 CONSTRUCTs, 1.17 ms
-each against 0.50 ms warm), and a path that gets few queries stays cold. The fastest recent
-evaluation is what the path costs once it is used."""
+"""Recent evaluations per path whose fastest is compared. Delays only ever add (a cold
+cache, a queue behind a busy core), so the fastest recent evaluation is what the path costs
+once it is used. Replica workers are warmed up before they answer (`replica_process.warm_up`),
+so their first samples are already warm."""
 
 
 @dataclass
