@@ -14,6 +14,7 @@ bytes.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import random
 from collections.abc import Iterator, Sequence
@@ -492,8 +493,23 @@ class _Claim:
     cites: Entity | None
 
 
-def build_statement(index: int, authorities: Authorities, seed: int) -> GeneratedRecord:
-    """Statement `index`: an issuer, a country, 2-4 allegations and 1-3 demands, all anchored."""
+class StatementSize(enum.Enum):
+    """How much a generated statement says.
+
+    FULL: 2-4 allegations, 1-3 demands, every mention anchored (~280 triples; the examples have
+    360-480). COMPACT: a short alert with one allegation and one demand, only those two
+    anchored (~55 triples: 100,000 of them make the ~5.6 million triples of the scale goals).
+    """
+
+    FULL = "full"
+    COMPACT = "compact"
+
+
+def build_statement(
+    index: int, authorities: Authorities, seed: int, size: StatementSize = StatementSize.FULL
+) -> GeneratedRecord:
+    """Statement `index`: an issuer, a country, allegations and demands, all anchored."""
+    compact = size is StatementSize.COMPACT
     rng = random.Random(seed * 1_000_003 + index)
     country = rng.choice(authorities.countries)
     issuer = rng.choice(authorities.ngos)
@@ -501,7 +517,7 @@ def build_statement(index: int, authorities: Authorities, seed: int) -> Generate
     perpetrators = [country.government, *country.agencies]
     facilities = rng.sample(country.facilities, rng.choice((1, 1, 2)))
     report_pair = rng.choice(authorities.reports) if rng.random() < 0.6 else None
-    addressees = rng.sample(authorities.addressees, rng.choice((1, 1, 2, 3)))
+    addressees = rng.sample(authorities.addressees, 1 if compact else rng.choice((1, 1, 2, 3)))
     published = date(2012, 1, 1) + timedelta(days=rng.randrange(13 * 365))
     slug = f"{country.entity.slug}-{published.isoformat()}-{index + 1:05d}"
     base = f"id/statement/{slug}"
@@ -512,8 +528,10 @@ def build_statement(index: int, authorities: Authorities, seed: int) -> Generate
 
     claims: list[_Claim] = []
     kinds = rng.sample(sorted(VIOLATIONS), 8)  # distinct violations across the allegations
-    for number in range(1, rng.randint(2, 4) + 1):
-        violations = kinds[2 * number - 2 : 2 * number - 2 + rng.choice((1, 1, 2))]
+    for number in range(1, (1 if compact else rng.randint(2, 4)) + 1):
+        violations = kinds[
+            2 * number - 2 : 2 * number - 2 + (1 if compact else rng.choice((1, 1, 2)))
+        ]
         claims.append(
             _Claim(
                 number=number,
@@ -527,7 +545,7 @@ def build_statement(index: int, authorities: Authorities, seed: int) -> Generate
         )
     demands = [
         (n, rng.choice(addressees), rng.choice(sorted(DEMANDS)))
-        for n in range(1, rng.randint(1, 3) + 1)
+        for n in range(1, (1 if compact else rng.randint(1, 3)) + 1)
     ]
     for addressee in addressees:  # every chosen addressee is asked for something
         if addressee not in {a for _, a, _ in demands}:
@@ -538,7 +556,10 @@ def build_statement(index: int, authorities: Authorities, seed: int) -> Generate
 
     def mention(entity: Entity) -> None:
         mentioned[entity.ref] = entity
-        text.mention(entity)
+        if compact:
+            text.add(entity.name)  # named, not anchored
+        else:
+            text.mention(entity)
 
     text.add(f"{headline}\n\n{issuer.name} is alarmed by new information about ")
     mention(facilities[0])
@@ -674,7 +695,9 @@ def build_statement(index: int, authorities: Authorities, seed: int) -> Generate
     return _record("statement", slug, comment, "\n".join(blocks))
 
 
-def statements(count: int, authorities: Authorities, seed: int) -> Iterator[GeneratedRecord]:
+def statements(
+    count: int, authorities: Authorities, seed: int, size: StatementSize = StatementSize.FULL
+) -> Iterator[GeneratedRecord]:
     """Statements 0..count-1, generated one at a time so they need not all be in memory."""
     for index in range(count):
-        yield build_statement(index, authorities, seed)
+        yield build_statement(index, authorities, seed, size)
