@@ -28,6 +28,7 @@ from typing import Any
 
 from bench import dataset as data
 from bench import servers
+from bench.generator import StatementSize
 from bench.harvest import measure_harvests
 from bench.loadgen import LoadGenerator, LoadSettings, Measurement, wait_quiet
 from bench.processes import BenchError, Processes, free_port, install_signal_handlers
@@ -96,6 +97,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--resources", type=int, default=1000, help="distinct statements requested")
     add("--sample", type=int, default=20, help="statements validated with the shapes")
     add("--seed", type=int, default=42)
+    add(
+        "--statement-size",
+        type=StatementSize,
+        choices=list(StatementSize),
+        default=StatementSize.FULL,
+        help="full (~280 triples, as the examples) or compact (~57: the scale goals' size)",
+    )
     add(
         "--rdflib-statements",
         type=int,
@@ -227,8 +235,9 @@ class Bench:
         manifest = self.work / "dataset.json"
         if args.reuse and manifest.exists():
             built = data.BuiltDataset.load(manifest)
-            if (built.statement_count, built.seed) != (args.statements, args.seed):
-                held = f"{built.statement_count} statements with seed {built.seed}"
+            asked = (args.statements, args.seed, args.statement_size.value)
+            if (built.statement_count, built.seed, built.size) != asked:
+                held = f"{built.statement_count} {built.size} statements with seed {built.seed}"
                 raise BenchError(f"{manifest} holds {held}: use those options or a new dir")
             base_uri = built.base_uri
             ports["advocacy"] = int(base_uri.rpartition(":")[2])
@@ -236,10 +245,12 @@ class Bench:
                 f"(loaded in {built.timings['load_s']:.1f} s when it was built)")  # fmt: skip
         else:
             base_uri = f"http://127.0.0.1:{ports['advocacy']}"
-            say(f"== 1. dataset: {args.statements} statements (seed {args.seed}) in {self.work}")
+            say(f"== 1. dataset: {args.statements} {args.statement_size.value} statements "
+                f"(seed {args.seed}) in {self.work}")  # fmt: skip
             built = data.build(
-                self.work / "data", base_uri, args.statements, args.seed, args.sample, say
-            )
+                self.work / "data", base_uri, args.statements, args.seed, args.sample, say,
+                args.statement_size,
+            )  # fmt: skip
             built.save(manifest)
         rng = random.Random(args.seed + 2)
         working = rng.sample(built.statement_iris, min(args.resources, args.statements))

@@ -32,7 +32,7 @@ from advocacy_ld.records.parsing import ParseOptions
 from advocacy_ld.records.reading import RecordCandidate, collect_files, read_record_file
 from advocacy_ld.records.repository import open_repository
 from advocacy_ld.settings import Settings
-from bench.generator import build_authorities, statements
+from bench.generator import StatementSize, build_authorities, statements
 from bench.loadgen import busy_cores
 
 BASE_URI = "http://127.0.0.1:8000"
@@ -72,11 +72,11 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def write_files(folder: Path, count: int, seed: int) -> int:
+def write_files(folder: Path, count: int, seed: int, size: StatementSize) -> int:
     """The authorities and `count` statements as Turtle files, as a publisher keeps them."""
     authorities = build_authorities(seed)
     written = 0
-    for record in [*authorities.records, *statements(count, authorities, seed)]:
+    for record in [*authorities.records, *statements(count, authorities, seed, size)]:
         path = folder / record.kind / f"{record.slug}.ttl"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(record.turtle, encoding="utf-8")
@@ -145,6 +145,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--processes", type=int, default=default_processes(), help="worker processes")
     add("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="records per transaction")
     add("--seed", type=int, default=42)
+    add(
+        "--size",
+        type=StatementSize,
+        choices=list(StatementSize),
+        default=StatementSize.COMPACT,
+        help="statement size: compact (~57 triples, the goal's records) or full (~280)",
+    )
     add("--cli", action="store_true", help="also time `advocacy-ld load` in its own process")
     add("--work-dir", type=Path, default=None, help="where files and data go (default: temp)")
     add("--keep", action="store_true", help="keep the work dir")
@@ -160,9 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if folder.exists():
             shutil.rmtree(folder)
         started = time.perf_counter()
-        count = write_files(folder, args.statements, args.seed)
+        count = write_files(folder, args.statements, args.seed, args.size)
         say(
-            f"generated {count} record files ({args.statements} statements + authorities) in "
+            f"generated {count} record files ({args.statements} {args.size.value} statements "
+            "+ authorities) in "
             f"{time.perf_counter() - started:.1f} s; {args.processes} process(es), "
             f"batches of {args.batch_size}"
         )

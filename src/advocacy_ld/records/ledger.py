@@ -228,13 +228,16 @@ def version_update(info: VersionInfo) -> str:
     )
 
 
-def public_history_update(record: str, number: int, time: datetime) -> str:
-    """Mark a version as public since the record was last withdrawn (first time only).
+def public_history_update(record: str, number: int, time: datetime, *, new: bool) -> str:
+    """Mark a version as public since the record was last withdrawn (first time only; a `new`
+    version written in this update has no mark yet, so none is looked for).
 
     The mark (`dcterms:issued` on the version, in the ledger graph) is what lets the public
     version history show a version: versions that were never public stay out of it.
     """
     mark = f"<{version_iri(record, number)}> <{DCTERMS.issued}>"
+    if new:
+        return f"INSERT DATA {{ GRAPH <{LEDGER}> {{ {mark} {_dt(time)} }} }}"
     return (
         f"INSERT {{ GRAPH <{LEDGER}> {{ {mark} {_dt(time)} }} }} "
         f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{LEDGER}> {{ {mark} ?t }} }} }}"
@@ -264,8 +267,8 @@ def history_change_update(record: str) -> str:
     like feed events (a counter read and advanced inside the update), so whoever keeps a copy
     of public content knows which records to look at again since it made its copy.
     """
-    return _numbered_entry_update(
-        LEDGER, ADV.lastHistoryChange, HISTORY_CHANGE_BASE, f"<{ADV.record}> <{record}>"
+    return numbered_entries_update(
+        LEDGER, ADV.lastHistoryChange, HISTORY_CHANGE_BASE, [f"<{ADV.record}> <{record}>"]
     )
 
 
@@ -423,35 +426,45 @@ def read_unrendered(archive: Store) -> list[str]:
     return [str(row["v"].value) for row in rows]
 
 
-def feed_event_update(
+def feed_event(
     kind: EventKind, record: str, version: int, time: datetime, reason: str | None = None
 ) -> str:
-    """Append one event to the change feed, numbered in the same transaction as the write.
-
-    The counter is read and advanced inside the update (SPARQL 1.1 Update §3.1.3), so the
-    numbers have no gaps and no repeats whatever else writes to the archive.
-    """
+    """One change-feed event's description, to be numbered by `numbered_entries_update`."""
     said = f" ; <{ADV.retractionReason}> {_text(reason)}" if reason else ""
-    return _numbered_entry_update(
-        FEED,
-        ADV.lastSequence,
-        EVENT_BASE,
+    return (
         f"<{ADV.action}> {_text(kind.value)} ; <{ADV.record}> <{record}> ; "
-        f"<{ADV.versionNumber}> {version} ; <{PROV.generatedAtTime}> {_dt(time)}{said}",
+        f"<{ADV.versionNumber}> {version} ; <{PROV.generatedAtTime}> {_dt(time)}{said}"
     )
 
 
-def _numbered_entry_update(graph: str, counter: str, base: str, description: str) -> str:
-    """Add entry `{base}{n}` (with `adv:sequence n` and `description`) to `graph`, n being the
-    counter `<graph> <counter>` advanced inside the update (SPARQL 1.1 Update §3.1.3)."""
+def feed_events_update(events: Sequence[str]) -> str:
+    """Append `events` (`feed_event`) to the change feed, numbered in the transaction of the
+    write: no gaps and no repeats whatever else writes to the archive."""
+    return numbered_entries_update(FEED, ADV.lastSequence, EVENT_BASE, events)
+
+
+def numbered_entries_update(
+    graph: str, counter: str, base: str, descriptions: Sequence[str]
+) -> str:
+    """Add entries `{base}{n}` (with `adv:sequence n` and a description each, in order) to
+    `graph`, n counting on from `<graph> <counter>`, read and advanced inside the update
+    (SPARQL 1.1 Update §3.1.3). One pattern is evaluated for all of a batch's entries."""
+    if not descriptions:
+        raise ValueError("no entries to number")
     held = f"<{graph}> <{counter}>"
+    last = len(descriptions)
+    entries = " ".join(
+        f"?entry{k} <{ADV.sequence}> ?n{k} ; {d} ." for k, d in enumerate(descriptions, start=1)
+    )
+    numbers = " ".join(
+        f'BIND(?base + {k} AS ?n{k}) BIND(IRI(CONCAT("{base}", STR(?n{k}))) AS ?entry{k})'
+        for k in range(1, last + 1)
+    )
     return (
         f"DELETE {{ GRAPH <{graph}> {{ {held} ?last }} }} "
-        f"INSERT {{ GRAPH <{graph}> {{ {held} ?next . ?entry <{ADV.sequence}> ?next ; "
-        f"{description} }} }} "
+        f"INSERT {{ GRAPH <{graph}> {{ {held} ?n{last} . {entries} }} }} "
         f"WHERE {{ OPTIONAL {{ GRAPH <{graph}> {{ {held} ?last }} }} "
-        f"BIND(COALESCE(?last, 0) + 1 AS ?next) "
-        f'BIND(IRI(CONCAT("{base}", STR(?next))) AS ?entry) }}'
+        f"BIND(COALESCE(?last, 0) AS ?base) {numbers} }}"
     )
 
 
@@ -598,13 +611,15 @@ def _optional_time(row: ox.QuerySolution, name: str) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def write_logged_update(record: str, *, public: bool) -> str:
-    """Log a write of `record` under the next write number (`public`: it changed the public
-    dataset), in the transaction of the write itself."""
-    flag = "true" if public else "false"
-    return _numbered_entry_update(
-        WRITES, ADV.lastSequence, WRITE_BASE, f"<{ADV.record}> <{record}> ; <{ADV.public}> {flag}"
-    )
+def logged_write(record: str, *, public: bool) -> str:
+    """A write's entry in the write log (`public`: it changed the public dataset)."""
+    return f"<{ADV.record}> <{record}> ; <{ADV.public}> {'true' if public else 'false'}"
+
+
+def logged_writes_update(writes: Sequence[str]) -> str:
+    """Log `writes` (`logged_write`) under the next write numbers, in the transaction of the
+    writes themselves."""
+    return numbered_entries_update(WRITES, ADV.lastSequence, WRITE_BASE, writes)
 
 
 @dataclass(frozen=True)

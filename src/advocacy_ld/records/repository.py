@@ -43,9 +43,12 @@ from advocacy_ld.records.ledger import (
     audit_update,
     clear_derived_update,
     derived_update,
-    feed_event_update,
+    feed_event,
+    feed_events_update,
     fingerprint_update,
     history_change_update,
+    logged_write,
+    logged_writes_update,
     new_audit_entry,
     now,
     public_history_update,
@@ -75,7 +78,6 @@ from advocacy_ld.records.ledger import (
     version_iri,
     version_update,
     withdraw_history_update,
-    write_logged_update,
 )
 from advocacy_ld.records.loading import LoadOutcome, RecordChecker
 from advocacy_ld.records.reading import RecordCandidate
@@ -169,11 +171,29 @@ class _PlannedVersion:
 
 @dataclass(frozen=True)
 class _LedgerEntry:
-    """One write's whole archive update, and whether the record was public before it."""
+    """One write's archive update, its numbered entries (numbered with the other writes of
+    its transaction: `_ledger_update`), and whether the record was public before it."""
 
     state: RecordState
     update: str
     was_public: bool
+    event: str | None
+    """Its change-feed event (`feed_event`), if it makes one."""
+    logged: str
+    """Its write-log entry (`logged_write`)."""
+
+
+def _ledger_update(entries: Sequence[_LedgerEntry]) -> str:
+    """One archive transaction for `entries`, in order: their updates, then their feed events
+    and write-log entries, numbered in that order."""
+    events = [e.event for e in entries if e.event is not None]
+    return " ;\n".join(
+        [
+            *(e.update for e in entries),
+            *([feed_events_update(events)] if events else []),
+            logged_writes_update([e.logged for e in entries]),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -641,7 +661,7 @@ class Repository:
             return []
         entries = [self._ledger_entry(p.state, p.updates) for p in plans]
         try:
-            self.archive.update(" ;\n".join(e.update for e in entries))
+            self.archive.update(_ledger_update(entries))
         except Exception as error:
             raise BatchNotStoredError([p.state.id.iri for p in plans], error) from error
         for entry in entries:
@@ -790,7 +810,7 @@ class Repository:
         Returns the state as committed: with `issued` set once the record has been public.
         """
         entry = self._ledger_entry(state, updates)
-        self.archive.update(entry.update)
+        self.archive.update(_ledger_update([entry]))
         self.states()[state.id.iri] = entry.state
         self._sync_public(entry.state, public_graph)
         self._count_public_write(entry)
@@ -808,29 +828,24 @@ class Repository:
         if issued is None and state.is_public:
             issued = state.modified
         state = replace(state, issued=issued)
+        new_version = previous is None or previous.version != state.version
         history = (
-            [public_history_update(state.id.iri, state.version, state.modified)]
+            [public_history_update(state.id.iri, state.version, state.modified, new=new_version)]
             if state.is_public
             else []
         )
-        events = []
-        if state.is_public and (
-            not was_public or previous is None or previous.version != state.version
-        ):
-            events.append(
-                feed_event_update(EventKind.VERSION, state.id.iri, state.version, state.modified)
-            )
+        event = None
+        if state.is_public and (not was_public or new_version):
+            event = feed_event(EventKind.VERSION, state.id.iri, state.version, state.modified)
         elif was_public and not state.is_public:
             reason = state.reason if state.status is Status.RETRACTED else None
-            events.append(
-                feed_event_update(
-                    EventKind.TOMBSTONE, state.id.iri, state.version, state.modified, reason
-                )
+            event = feed_event(
+                EventKind.TOMBSTONE, state.id.iri, state.version, state.modified, reason
             )
         pending = sync_mark_update(state.id.iri, marked=True)
-        logged = write_logged_update(state.id.iri, public=was_public or state.is_public)
-        update = " ;\n".join([state_update(state), *updates, *history, *events, pending, logged])
-        return _LedgerEntry(state, update, was_public)
+        logged = logged_write(state.id.iri, public=was_public or state.is_public)
+        update = " ;\n".join([state_update(state), *updates, *history, pending])
+        return _LedgerEntry(state, update, was_public, event, logged)
 
     def _count_public_write(self, entry: _LedgerEntry) -> None:
         """Count a committed write (numbered in the log as the next after those this process
@@ -931,9 +946,8 @@ class Repository:
         public = sorted(self.published(), key=lambda s: (s.modified, s.id.iri))
         if public:
             self.archive.update(
-                " ;\n".join(
-                    feed_event_update(EventKind.VERSION, s.id.iri, s.version, s.modified)
-                    for s in public
+                feed_events_update(
+                    [feed_event(EventKind.VERSION, s.id.iri, s.version, s.modified) for s in public]
                 )
             )
 
