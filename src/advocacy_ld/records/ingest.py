@@ -106,7 +106,7 @@ def _check(
     checker: RecordChecker | None,
     linked: LinkedTypes | None,
     derived: Sequence[DerivedRendition],
-    ntriples: str | None = None,
+    triples: list[ox.Triple] | None = None,
 ) -> Checked:
     if checker is None or linked is None:
         report = ValidationReport(record=candidate.id.iri)
@@ -114,7 +114,8 @@ def _check(
         report = checker.check_with(candidate, linked)
     if not report.conforms:
         return Checked(report, None)
-    return Checked(report, prepare_version(candidate.id, candidate.graph, derived, ntriples))
+    prepared = prepare_version(candidate.id, candidate.graph, derived, candidate.ntriples, triples)
+    return Checked(report, prepared)
 
 
 def _check_in_workers(
@@ -161,7 +162,7 @@ _Job = tuple[RecordId, str, str]
 
 
 def _jobs(chunk: Sequence[RecordCandidate]) -> list[_Job]:
-    return [(c.id, c.source, graph_to_ntriples(c.graph)) for c in chunk]
+    return [(c.id, c.source, c.ntriples or graph_to_ntriples(c.graph)) for c in chunk]
 
 
 @dataclass
@@ -208,9 +209,9 @@ def _check_chunk(jobs: list[_Job]) -> list[Checked]:
     worker = _worker
     results = []
     for record, source, ntriples in jobs:
-        triples = ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        candidate = RecordCandidate(record, triples_to_graph(triples, Graph()), source)
-        results.append(_check(candidate, worker.checker, worker.linked, worker.derived, ntriples))
+        triples = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        candidate = RecordCandidate(record, triples_to_graph(triples, Graph()), source, ntriples)
+        results.append(_check(candidate, worker.checker, worker.linked, worker.derived, triples))
     return results
 
 

@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from advocacy_ld.errors import RDFSyntaxError, UnsafeInputError, UnsupportedFormatError
 from advocacy_ld.model.context import inline_contexts
-from advocacy_ld.model.namespaces import bind_prefixes
+from advocacy_ld.model.namespaces import prefixed_graph
 from advocacy_ld.store.terms import canonical_literals, triples_to_graph
 
 
@@ -82,6 +82,13 @@ class ParseOptions:
 
 def parse_document(data: bytes, syntax: RDFSyntax, source: str, options: ParseOptions) -> Graph:
     """Parse one document; raise `InputError` subclasses with the exact location on failure."""
+    return triples_to_graph(parse_triples(data, syntax, source, options), prefixed_graph())
+
+
+def parse_triples(
+    data: bytes, syntax: RDFSyntax, source: str, options: ParseOptions
+) -> list[ox.Quad]:
+    """`parse_document`'s triples (default-graph quads), as the store keeps them."""
     if syntax is RDFSyntax.JSON_LD:
         data = _inline_jsonld_contexts(data, source, options)
     elif syntax is RDFSyntax.RDF_XML and _XML_DECLARATIONS.search(data):
@@ -95,7 +102,7 @@ def parse_document(data: bytes, syntax: RDFSyntax, source: str, options: ParseOp
             base_iri=options.base_iri,
             without_named_graphs=True,
         )
-        graph = triples_to_graph(canonical_literals(quads), bind_prefixes(Graph()))
+        triples = canonical_literals(quads)
     except SyntaxError as error:
         located = _syntax_error(source, error)
         if located.location.line is None and syntax is RDFSyntax.RDF_XML:
@@ -103,7 +110,7 @@ def parse_document(data: bytes, syntax: RDFSyntax, source: str, options: ParseOp
         raise located from None
     except UnicodeDecodeError as error:
         raise RDFSyntaxError(source, f"not valid UTF-8 ({error.reason})", None, None) from None
-    return graph
+    return triples
 
 
 def parse_file(path: Path, options: ParseOptions) -> Graph:

@@ -9,9 +9,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from advocacy_ld.errors import RecordError
+from advocacy_ld.model.namespaces import prefixed_graph
 from advocacy_ld.records.blank_nodes import check_blank_nodes
 from advocacy_ld.records.identity import RecordId, RecordIdentifier
-from advocacy_ld.records.parsing import ParseOptions, RDFSyntax, parse_document
+from advocacy_ld.records.parsing import ParseOptions, RDFSyntax, parse_triples
+from advocacy_ld.store.terms import triples_to_graph, triples_to_ntriples
 
 RECORD_EXTENSIONS = frozenset(ext for syntax in RDFSyntax for ext in syntax.extensions) - {
     ".json",
@@ -28,6 +30,8 @@ class RecordCandidate:
     id: RecordId
     graph: Graph
     source: str
+    ntriples: str | None = None
+    """The graph as N-Triples when the reader has it (written by pyoxigraph as it parsed)."""
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -49,7 +53,8 @@ def read_record(
     data: bytes, syntax: RDFSyntax, source: str, options: ParseOptions, ids: RecordIdentifier
 ) -> RecordCandidate:
     """Parse one document and check that it forms exactly one record of this deployment."""
-    graph = parse_document(data, syntax, source, options)
+    triples = parse_triples(data, syntax, source, options)
+    graph = triples_to_graph(triples, prefixed_graph())
     if len(graph) == 0:
         raise RecordError(f"{source}: the document holds no triples")
     record = ids.root_of(graph, source)
@@ -63,7 +68,7 @@ def read_record(
         )
     # Before anything canonicalizes the graph: RDFC-1.0 is exponential on hostile blank nodes.
     check_blank_nodes(graph)
-    return RecordCandidate(record, graph, source)
+    return RecordCandidate(record, graph, source, triples_to_ntriples(triples))
 
 
 def read_record_file(path: Path, options: ParseOptions, ids: RecordIdentifier) -> RecordCandidate:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from advocacy_ld.records.identity import RecordId
 from advocacy_ld.records.ledger import DerivedRendition, Rendition, render_version
-from advocacy_ld.store.terms import content_hash, graph_to_ntriples
+from advocacy_ld.store.terms import content_hash, graph_to_ntriples, triples_hash
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,24 @@ def prepare_version(
     graph: Graph,
     derived: Sequence[DerivedRendition] = (),
     ntriples: str | None = None,
+    triples: Sequence[ox.Triple] | None = None,
 ) -> PreparedVersion:
     """Everything writing `graph` as a version of `record` needs besides the ledger.
 
-    `ntriples` is the graph already serialized (`graph_to_ntriples`), when the caller has it.
+    `ntriples` is the graph already serialized (`graph_to_ntriples`), and `triples` the graph
+    as pyoxigraph triples, when the caller has them: hashing them skips a pass over `graph`.
     """
     text = graph_to_ntriples(graph) if ntriples is None else ntriples
+    if triples is None:
+        digest = content_hash(graph)
+        subjects = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    else:
+        digest = triples_hash(triples)
+        subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
     return PreparedVersion(
         ntriples=text,
-        digest=content_hash(graph),
-        subjects=tuple(sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})),
+        digest=digest,
+        subjects=tuple(sorted(subjects)),
         renditions=render_version(text),  # serializing takes a while: never under the lock
         derived={(r.name, r.fingerprint): r.render(record.iri, record.kind, text) for r in derived},
     )

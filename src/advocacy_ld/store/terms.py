@@ -63,8 +63,17 @@ def graph_to_triples(graph: Graph) -> Iterator[ox.Triple]:
 
 def graph_to_ntriples(graph: Graph) -> str:
     """An rdflib graph serialized by pyoxigraph as N-Triples (fast, and valid SPARQL data)."""
-    data = ox.serialize(graph_to_triples(graph), format=ox.RdfFormat.N_TRIPLES)
-    return data.decode("utf-8") if data is not None else ""
+    return triples_to_ntriples(graph_to_triples(graph))
+
+
+def triples_to_ntriples(triples: Iterable[ox.Triple | ox.Quad]) -> str:
+    """Triples as N-Triples, one line each, sorted: the same text for the same triples in
+    whatever order they come (a record is stored alike however it was loaded)."""
+    data = ox.serialize(
+        (ox.Triple(t.subject, t.predicate, t.object) for t in triples),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    return "".join(sorted(data.decode("utf-8").splitlines(keepends=True))) if data else ""
 
 
 def canonical_literals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -85,7 +94,12 @@ def content_hash(graph: Graph) -> str:
     Canonicalization is exponential in the worst case over blank nodes; records are bounded in
     size before they get here.
     """
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in graph_to_triples(graph))
+    return triples_hash(graph_to_triples(graph))
+
+
+def triples_hash(triples: Iterable[ox.Triple | ox.Quad]) -> str:
+    """`content_hash` of a graph given as pyoxigraph triples (graph names ignored)."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     lines = sorted(str(quad) for quad in dataset)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
