@@ -9,17 +9,17 @@ the milliseconds.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pyshacl.monkey
-import pyshacl.shape
 import pyshacl.validator
 from pyshacl import Validator
-from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.graph_abstraction import DataGraph
+from pyshacl.rdfutil.stringify import stringify_blank_node
 from rdflib import BNode, Graph, Variable
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
@@ -29,6 +29,8 @@ from rdflib.query import Processor, Result
 from rdflib.term import Identifier, Node
 
 from advocacy_ld.model.loader import Model
+from advocacy_ld.validation.indexed import IndexedGraph, TripleIndex, frozen
+from advocacy_ld.validation.prepared import prepare
 from advocacy_ld.validation.report import (
     Severity,
     ValidationReport,
@@ -40,45 +42,16 @@ from advocacy_ld.validation.report import (
 Triple = tuple[Node, Node, Node]
 
 
-class _ParameterList(list[Node]):
-    """pySHACL's list of constraint parameters, answering `in` from a set."""
-
-    def __init__(self, items: Iterable[Node]) -> None:
-        super().__init__(items)
-        self._members = frozenset(self)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-def _index_constraint_parameters() -> None:
-    """Give pySHACL its table of constraint parameters as a list with set lookup.
-
-    For every shape it evaluates (hundreds per statement: each sh:node and qualified value
-    shape on each value node is one), pySHACL tests each predicate of the shape with `in`
-    against a list of some 40 parameters, which it keeps in `pyshacl.shape.CONSTRAINT_PARAMS`
-    once built: a fifth of a statement's validation. The same list, same order, with a set
-    behind `in`; left alone if that table is not what this expects.
-    """
-    held = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
-    if held is not None and isinstance(held[0], _ParameterList):
-        return
-    table = (list(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
-    if held is None or (list(held[0]), held[1]) == table:
-        setattr(pyshacl.shape, "CONSTRAINT_PARAMS", (_ParameterList(table[0]), table[1]))  # noqa: B010
-
-
 _PYSHACL_SETUP: tuple[Callable[[], object], ...] = (
     pyshacl.monkey.apply_patches,
     pyshacl.validator.assign_baked_in,
-    _index_constraint_parameters,
 )
-"""What `pyshacl.validate` runs before each validation (rdflib patches, bundled graphs), and
-the constraint table (`_index_constraint_parameters`)."""
+"""What `pyshacl.validate` runs before each validation: rdflib patches, bundled graphs."""
 
 
-class _ContextGraph(Graph):
-    """The validation context: a graph whose SPARQL queries are prepared once.
+class _ContextGraph(IndexedGraph):
+    """The validation context: an indexed graph, the record laid over it, whose SPARQL queries
+    are prepared once.
 
     pySHACL hands each SPARQL constraint to `Graph.query` as text, with `$this` bound, once per
     focus node: the same few texts for every record, and parsing one takes longer than running
@@ -86,8 +59,8 @@ class _ContextGraph(Graph):
     its triple patterns in an order that starts from the bound variables (`_join_order`).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, built: Graph) -> None:
+        super().__init__(TripleIndex(built), built.namespace_manager)
         self._prepared: dict[tuple[str, frozenset[str]], Query] = {}
 
     def query(
@@ -114,15 +87,16 @@ class _ContextGraph(Graph):
 
 
 def _join_order(part: object, bound: frozenset[Variable]) -> object:
-    """`part` of a prepared query with every basic graph pattern made a chain of lazy joins of
-    its triple patterns, each joining on what is already bound (`_ordered_patterns`).
+    """`part` of a prepared query with every basic graph pattern matched in an order that
+    joins on what is already bound (`_ordered_patterns`), as a chain of lazy joins of BGPs.
 
     rdflib evaluates a BGP's patterns in the order of how many of their terms are bound when
     it starts: `$this` counts, but `?quote a oa:TextQuoteSelector` ties with
     `?target oa:hasSource $this`, and a source text's anchors are then tried against every
-    pair of selectors (4,700 steps for 16 anchors instead of 200). A lazy join binds each
-    pattern's variables before the next is matched, in the order given. Same solutions: a
-    BGP's solutions are the join of its patterns' solutions.
+    pair of selectors (4,700 steps for 16 anchors instead of 200). A lazy join binds the
+    variables of its first part before its second is matched; each part is a run of patterns
+    that rdflib keeps in the order given (`_kept_runs`). Same solutions: a BGP's solutions
+    are the join of its patterns' solutions.
     """
     if isinstance(part, CompValue):
         if part.name == "BGP":
@@ -139,19 +113,44 @@ def _pattern_chain(bgp: CompValue, bound: frozenset[Variable]) -> CompValue:
     if len(patterns) < 2 or any(isinstance(t, BNode) for p in patterns for t in p):
         bgp["triples"] = patterns  # a blank node's scope is its BGP: keep it whole
         return bgp
-
-    def single(pattern: Triple) -> CompValue:
-        return CompValue(
-            "BGP", triples=[pattern], _vars={t for t in pattern if isinstance(t, Variable)}
-        )
-
-    chain = single(patterns[0])
-    for pattern in patterns[1:]:
-        step = single(pattern)
-        chain = CompValue(
-            "Join", p1=chain, p2=step, lazy=True, _vars=chain["_vars"] | step["_vars"]
-        )
+    chain: CompValue | None = None
+    for run in _kept_runs(patterns, bound):
+        step = CompValue("BGP", triples=run, _vars=_variables(run))
+        chain = step if chain is None else _lazy_join(chain, step)
+    assert chain is not None
     return chain
+
+
+def _lazy_join(first: CompValue, then: CompValue) -> CompValue:
+    return CompValue("Join", p1=first, p2=then, lazy=True, _vars=first["_vars"] | then["_vars"])
+
+
+def _variables(patterns: list[Triple]) -> set[Variable]:
+    return {t for p in patterns for t in p if isinstance(t, Variable)}
+
+
+def _kept_runs(patterns: list[Triple], bound: frozenset[Variable]) -> list[list[Triple]]:
+    """`patterns` cut into runs that rdflib matches in the order given.
+
+    When it starts a BGP, rdflib sorts its patterns by how many of their variables are not
+    bound yet, keeping the order of ties (`evalPart`): a run keeps its order as long as that
+    count never decreases along it. Each run is one BGP, matched in one recursion, which
+    costs far less per solution than a join per pattern.
+    """
+    runs: list[list[Triple]] = []
+    known: set[Variable] = set(bound)
+
+    def unbound(pattern: Triple) -> int:
+        return sum(1 for t in pattern if isinstance(t, Variable) and t not in known)
+
+    for pattern in patterns:
+        if runs and unbound(pattern) >= unbound(runs[-1][-1]):
+            runs[-1].append(pattern)
+        else:
+            if runs:
+                known |= _variables(runs[-1])
+            runs.append([pattern])
+    return runs
 
 
 def _ordered_patterns(patterns: list[Triple], bound: frozenset[Variable]) -> list[Triple]:
@@ -182,11 +181,12 @@ def _ordered_patterns(patterns: list[Triple], bound: frozenset[Variable]) -> lis
 
 
 class RecordValidator:
-    """pySHACL set up once for many records: the shapes harvested once, the vocabularies and
-    the ontology merged into one context graph once.
+    """pySHACL set up once for many records: the shapes harvested once and their constraint
+    components built once (`prepare`), the vocabularies and the ontology merged into one
+    context graph once, both graphs indexed for reading (`IndexedGraph`).
 
-    Each validation adds the record (and its linked types) to the context, validates the
-    record's own nodes, and takes them out again; a lock keeps two threads from sharing the
+    Each validation lays the record (and its linked types) over the context, validates the
+    record's own nodes, and lifts it off again; a lock keeps two threads from sharing the
     context at once (a validation is CPU-bound, so it costs them nothing).
     """
 
@@ -196,84 +196,79 @@ class RecordValidator:
         self._lock = threading.Lock()
         # SKOS concepts must be in the data graph (DESIGN.md §5); the ontology is mixed in as
         # pySHACL mixes an `ont_graph`, so that sh:targetClass and sh:class see subclasses.
-        self._context = _ContextGraph()
+        built = Graph()
         for triple in model.vocabularies:
-            self._context.add(triple)
-        self._data = DataGraph.from_rdflib(self._context)
+            built.add(triple)
         validator = Validator(
-            self._data,
+            DataGraph.from_rdflib(built),
             shacl_graph=model.shapes,
             ont_graph=model.ontology,
             options={"inference": "none", "inplace": True, "allow_warnings": True},
         )
         self._validator: Any = cast(Any, validator)  # much of pySHACL's API is untyped
         self._validator.mix_in_ontology()
-        self._targeted = [
-            t for t in map(_ShapeTargets.of, self._validator.shacl_graph.shapes) if t.any()
-        ]
-        self._subclasses = self._subclass_closures()
+        # From here on neither graph changes: both are read through dictionary indexes.
+        self._context = _ContextGraph(built)
+        self._data = DataGraph.from_rdflib(self._context)
+        shapes_graph = self._validator.shacl_graph
+        shapes_graph.graph = frozen(shapes_graph.graph)
+        prepare(shapes_graph)
+        self._targeted = [t for t in map(_ShapeTargets.of, shapes_graph.shapes) if t.any()]
+        self._targeting = _Targeting(self._targeted, self._context)
 
     def validate(
         self, record: Graph, linked_types: Iterable[Triple] = (), name: str = ""
     ) -> ValidationReport:
         """Validate `record`; `linked_types` are `rdf:type` triples of the entities it links to."""
-        own = set(record.subjects())
+        triples = list(record)  # read once: a record graph's store is slow to read
+        own = {s for s, _, _ in triples}
         with self._lock:
-            added = self._add(record, linked_types)
+            # Laid over the context, not added to it: a record that repeats a vocabulary
+            # triple cannot take it away.
+            added = self._context.overlay(itertools.chain(triples, linked_types))
             try:
-                subclasses = self._subclasses
-                if any(p == RDFS.subClassOf for _, p, _ in added):
-                    subclasses = self._subclass_closures()  # the record adds to the hierarchy
-                results_graph = self._validate_nodes(own, subclasses)
+                targeting = self._targeting
+                if any(True for _ in added.match(None, RDFS.subClassOf, None)):
+                    # The record adds to the class hierarchy, which decides what is targeted.
+                    targeting = _Targeting(self._targeted, self._context)
+                results = self._validate_nodes(targeting.focus(own, self._context))
             finally:
-                for triple in added:
-                    self._context.remove(triple)
+                self._context.clear_overlay()
+                _forget_blank_node_texts(self._context)
         # Top-level results are about the focus nodes given, all of them the record's own.
         own_text = {term_text(s) for s in own}
-        results = [r for r in _results(results_graph) if r.focus_node in own_text]
+        results = [r for r in results if r.focus_node in own_text]
         return ValidationReport(record=name, results=tuple(results))
 
-    def _add(self, record: Graph, linked_types: Iterable[Triple]) -> list[Triple]:
-        """Add what the context lacks; returns exactly that, so removing it restores the
-        context (a record may repeat a vocabulary triple, which must stay)."""
-        added: list[Triple] = []
-        for source in (record, linked_types):
-            for triple in source:
-                if triple not in self._context:
-                    self._context.add(triple)
-                    added.append(triple)
-        return added
-
-    def _subclass_closures(self) -> dict[Node, frozenset[Node]]:
-        """Each target class with its subclasses in the context, as pySHACL finds them."""
-        classes = {c for t in self._targeted for c in t.classes}
-        return {
-            c: frozenset(
-                s for s in self._context.transitive_subjects(RDFS.subClassOf, c) if s is not None
-            )
-            for c in classes
-        }
-
-    def _validate_nodes(self, own: set[Node], subclasses: dict[Node, frozenset[Node]]) -> Graph:
-        """Run every shape on its targets among `own`, as pySHACL's `Validator.run` runs it on
-        all of its targets; returns pySHACL's report graph."""
+    def _validate_nodes(self, focus: list[tuple[Any, list[Node]]]) -> list[ValidationResult]:
+        """Run each shape on its focus nodes, as pySHACL's `Validator.run` runs it on all of
+        its targets; returns the results of pySHACL's report."""
         executor = self._validator.make_executor()
         reports: list[Any] = []
         conforms = True
-        for targets in self._targeted:
-            focus = [node for node in own if targets.aims_at(node, self._context, subclasses)]
-            if not focus:
-                continue
-            shape_conforms, shape_reports = targets.shape.validate(
-                executor, self._data, focus=focus
-            )
+        for shape, nodes in focus:
+            shape_conforms, shape_reports = shape.validate(executor, self._data, focus=nodes)
             conforms = conforms and shape_conforms
             reports.extend(shape_reports)
+        if conforms and not reports:
+            return []  # an empty report: no need to build its graph
         report_graph, _text = Validator.create_validation_report(
             self._validator.shacl_graph, conforms, reports
         )
         assert isinstance(report_graph, Graph)
-        return report_graph
+        return _results(report_graph)
+
+
+def _forget_blank_node_texts(graph: Graph) -> None:
+    """Drop what pySHACL remembers of the blank nodes of `graph` it wrote out.
+
+    It keeps the text of each blank node it writes out (into a result message of a shape
+    with no sh:message) by graph and label, for good: the records' would pile up over a
+    load, and a record's blank node would be written out as an earlier one of the same label.
+    """
+    cache: dict[tuple[int, str], str] = getattr(stringify_blank_node, "dict_cache", {})
+    for key in [k for k in list(cache) if k[0] == id(graph)]:
+        cache.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -282,7 +277,7 @@ class _ShapeTargets:
 
     pySHACL reads them again for every shape at every validation, then collects every target
     in the data graph (all the vocabulary's concepts, say); only the record's nodes are asked
-    about here.
+    about here (`_Targeting`).
     """
 
     shape: Any
@@ -306,19 +301,54 @@ class _ShapeTargets:
     def any(self) -> bool:
         return bool(self.nodes or self.classes or self.subjects_of or self.objects_of)
 
-    def aims_at(self, node: Node, data: Graph, subclasses: dict[Node, frozenset[Node]]) -> bool:
-        """Whether `node` is a focus node of the shape in `data`, as `Shape.focus_nodes` has
-        it: named, an instance of a target class or of its subclasses, or a subject or an
-        object of a target predicate."""
-        if node in self.nodes:
-            return True
-        if self.classes:
-            types = set(data.objects(node, RDF.type))
-            if any(types & subclasses[c] for c in self.classes):
-                return True
-        if any((node, p, None) in data for p in self.subjects_of):
-            return True
-        return any((None, p, node) in data for p in self.objects_of)
+
+class _Targeting:
+    """Which shapes aim at a node, as `Shape.focus_nodes` has it: the node is named, is an
+    instance of a target class or of one of its subclasses, or is a subject or an object of
+    a target predicate.
+
+    Indexed by what decides it, so that a record's node is looked up once, not once per
+    shape; the subclasses are those of `data` when built (the ontology's, and the record's if
+    it declares some).
+    """
+
+    def __init__(self, targets: list[_ShapeTargets], data: Graph) -> None:
+        self._targets = targets
+        self._by_node: dict[Node, set[int]] = {}
+        self._by_class: dict[Node, set[int]] = {}
+        self._by_subject_of: dict[Node, set[int]] = {}
+        self._by_object_of: dict[Node, set[int]] = {}
+        for i, target in enumerate(targets):
+            for node in target.nodes:
+                self._by_node.setdefault(node, set()).add(i)
+            for declared in target.classes:
+                for c in data.transitive_subjects(RDFS.subClassOf, declared):
+                    if c is not None:
+                        self._by_class.setdefault(c, set()).add(i)
+            for p in target.subjects_of:
+                self._by_subject_of.setdefault(p, set()).add(i)
+            for p in target.objects_of:
+                self._by_object_of.setdefault(p, set()).add(i)
+
+    def focus(self, own: Iterable[Node], data: Graph) -> list[tuple[Any, list[Node]]]:
+        """Each shape aiming at some of `own` in `data`, with those nodes, in shape order."""
+        aimed: list[list[Node]] = [[] for _ in self._targets]
+        for node in own:
+            for i in self._aiming_at(node, data):
+                aimed[i].append(node)
+        return [(t.shape, nodes) for t, nodes in zip(self._targets, aimed, strict=True) if nodes]
+
+    def _aiming_at(self, node: Node, data: Graph) -> set[int]:
+        found = set(self._by_node.get(node, ()))
+        for c in data.objects(node, RDF.type):
+            found |= self._by_class.get(c, set())
+        for p, shapes in self._by_subject_of.items():
+            if (node, p, None) in data:
+                found |= shapes
+        for p, shapes in self._by_object_of.items():
+            if (None, p, node) in data:
+                found |= shapes
+        return found
 
 
 _validators: dict[int, tuple[Model, RecordValidator]] = {}
