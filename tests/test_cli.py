@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from advocacy_ld.cli import app
@@ -247,3 +248,50 @@ def test_load_starts_workers_by_default_only_for_enough_validation_work() -> Non
 
     assert _default_workers(candidates(5)) == 1
     assert _default_workers(candidates(275)) == default_processes()
+
+
+def _canonical(nquads: str) -> list[str]:
+    dataset = ox.Dataset(ox.parse(nquads.encode(), ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(str(quad) for quad in dataset)
+
+
+def test_restore_brings_back_an_exported_archive_once(
+    loaded_env: dict[str, str], tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.nq"
+    code, _, _ = invoke(loaded_env, "export", "--archive", "--output", str(backup))
+    assert code == 0
+    _, public, _ = invoke(loaded_env, "export")
+    restored_env = {**loaded_env, "ADVOCACY_LD_DATA": str(tmp_path / "restored")}
+    code, out, err = invoke(restored_env, "restore", str(backup))
+    assert code == 0, out + err
+    assert out.startswith("restored ")
+    assert f"{len(backup.read_bytes().splitlines())} archive quads" in out
+    _, archive_again, _ = invoke(restored_env, "export", "--archive")
+    assert sorted(archive_again.splitlines()) == sorted(backup.read_text("utf-8").splitlines())
+    _, public_again, _ = invoke(restored_env, "export")
+    assert _canonical(public_again) == _canonical(public)
+    code, _, err = invoke(restored_env, "restore", str(backup))
+    assert code == 2
+    assert "not empty" in err
+
+
+def test_restore_reads_stdin_and_names_the_line_of_an_error(
+    loaded_env: dict[str, str], tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.nq"
+    invoke(loaded_env, "export", "--archive", "--output", str(backup))
+    lines = backup.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "broken.nq"
+    broken.write_bytes(b"".join([*lines[:9], b"<urn:a> <urn:b> .\n", *lines[9:]]))
+    env = {**loaded_env, "ADVOCACY_LD_DATA": str(tmp_path / "restored")}
+    code, _, err = invoke(env, "restore", str(broken))
+    assert code == 2
+    assert f"{broken}:10:" in err
+    result = runner.invoke(app, ["restore", "-"], input=backup.read_bytes(), env=env)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "restored " in result.stdout
+    code, out, _ = invoke(env, "stats")
+    assert code == 0
+    assert "statement" in out

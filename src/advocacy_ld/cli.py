@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from advocacy_ld.records.repository import (
     Repository,
     open_repository,
 )
+from advocacy_ld.records.restore import archive_file, restore_into
 from advocacy_ld.records.tokens import Role, TokenError, TokenStore
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import ExportFormat
@@ -253,6 +255,30 @@ def export(
         else:
             with output.open("wb") as handle:
                 store.export(handle, export_format)
+
+
+@app.command()
+def restore(
+    source: Annotated[
+        str, typer.Argument(help="An archive export (N-Quads, plain or gzip); - reads stdin.")
+    ],
+) -> None:
+    """Load an archive export (`export --archive`) into an empty repository: a backup's
+    restore, or the fast way to load a large first dataset."""
+    settings = _settings()
+    started = time.perf_counter()
+    try:
+        with archive_file(source, sys.stdin.buffer, settings.data) as archive:
+            summary = restore_into(settings, archive, lambda stage: err.print(f"{stage}…"))
+    except AdvocacyLDError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    seconds = time.perf_counter() - started
+    out.print(
+        f"restored {summary.records} records ({summary.public_records} public): "
+        f"{summary.archive_quads} archive quads, {summary.public_quads} public quads "
+        f"in {seconds:.1f} s"
+    )
 
 
 @app.command()

@@ -96,3 +96,41 @@ class BatchNotStoredError(StoreError):
 
 class QueryError(AdvocacyLDError):
     """A SPARQL query could not be parsed or evaluated."""
+
+
+class RepositoryNotEmptyError(AdvocacyLDError):
+    """A restore was asked of a repository that holds something; nothing was changed."""
+
+    def __init__(self, held: dict[str, int]) -> None:
+        self.held = held
+        """What is there already, by place: e.g. {"archive graphs": 12, "public graphs": 3}."""
+        what = ", ".join(f"{count} {place}" for place, count in held.items())
+        super().__init__(
+            f"the repository is not empty ({what}): restore only into an empty one "
+            "(a new data directory, or empty stores)"
+        )
+
+
+class NotAnArchiveError(InputError):
+    """The file parses, but is not an archive export this deployment can restore."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class RestoreFailedError(StoreError):
+    """Loading an archive failed part way; the stores were emptied again (`emptied`), as they
+    were before, unless emptying them failed too."""
+
+    def __init__(self, stage: str, cause: BaseException, emptied: bool) -> None:
+        self.stage = stage
+        self.cause = cause
+        self.emptied = emptied
+        after = (
+            "both stores were emptied again, as they were before"
+            if emptied
+            else "emptying the stores failed as well: empty them before trying again"
+        )
+        super().__init__(f"restoring failed while {stage}: {cause}; {after}")

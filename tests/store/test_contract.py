@@ -16,9 +16,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from advocacy_ld.errors import QueryError, StoreError
+from advocacy_ld.errors import QueryError, RDFSyntaxError, StoreError
 from advocacy_ld.model.namespaces import ADV, SCHEMA
 from advocacy_ld.store import ExportFormat, Store
+from advocacy_ld.store.terms import triples_to_graph
 
 RECORD = "http://127.0.0.1:8000/id/org/example"
 OTHER = "http://127.0.0.1:8000/id/facility/example"
@@ -238,4 +239,71 @@ def test_an_empty_store_exports_nothing_and_counts_nothing(store: Store) -> None
     assert store.triple_count() == 0
     assert store.get_record(RECORD) is None
     assert store.graphs_as_ntriples([RECORD]) == [b""]
+    assert dump(store).strip() == b""
+
+
+BULK_GRAPHS = [f"http://127.0.0.1:8000/id/org/bulk-{n}" for n in range(40)]
+
+
+def bulk_nquads() -> bytes:
+    """40 graphs, each with a blank node used in triples far apart (a record's anchor), and
+    literals long enough that the small blocks and requests below cut the input many times."""
+    lines = []
+    for n, iri in enumerate(BULK_GRAPHS):
+        node = f"_:anchor{n}"
+        lines += [
+            f'<{iri}> <{SCHEMA.name}> "Bulk {n} — صيدنايا"@en <{iri}> .',
+            f"<{iri}> <{ADV.note}> {node} <{iri}> .",
+            *(f'<{iri}> <{SCHEMA.alternateName}> "alt {i}" <{iri}> .' for i in range(20)),
+            f'{node} <{SCHEMA.text}> "{"x" * 300}" <{iri}> .',
+            f'{node} <{SCHEMA.position}> "{n}"^^<{XSD.integer}> <{iri}> .',
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks and requests of a few kB, so that a small input is cut in many places."""
+    from advocacy_ld.store import oxigraph, sparql
+
+    monkeypatch.setattr(oxigraph, "BULK_BLOCK_BYTES", 2_000)
+    monkeypatch.setattr(sparql, "BULK_REQUEST_BYTES", 2_000)
+    monkeypatch.setattr(sparql, "SERIALIZE_EVERY", 7)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_bulk_load_stores_every_quad_and_keeps_each_blank_node_one(store: Store) -> None:
+    store.put_record(RECORD, org_graph("Already there"))
+    data = bulk_nquads()
+    store.bulk_load(io.BytesIO(data))
+    assert store.record_iris() == sorted([RECORD, *BULK_GRAPHS])
+    expected = ox.Dataset(ox.parse(data, ox.RdfFormat.N_QUADS))
+    for n, iri in enumerate(BULK_GRAPHS):
+        stored = store.get_record(iri)
+        assert stored is not None
+        wanted = triples_to_graph(expected.quads_for_graph_name(ox.NamedNode(iri)))
+        assert isomorphic(stored, wanted), iri
+        # The anchor's three triples still meet in one node.
+        (anchor,) = stored.objects(URIRef(iri), ADV.note)
+        assert isinstance(anchor, BNode)
+        assert stored.value(anchor, SCHEMA.position) == Literal(n)
+    assert store.triple_count() == len(expected) + len(org_graph("Already there"))
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_bulk_load_names_the_line_of_malformed_nquads(store: Store) -> None:
+    lines = bulk_nquads().split(b"\n")
+    lines[700] = b'<urn:a> <urn:b> "unterminated <urn:g> .'
+    with pytest.raises(RDFSyntaxError) as raised:
+        store.bulk_load(io.BytesIO(b"\n".join(lines)))
+    assert raised.value.location.line == 701
+    assert "N-Quads:701:" in str(raised.value)
+
+
+def test_clear_empties_the_store(store: Store) -> None:
+    store.put_record(RECORD, org_graph("A"))
+    store.bulk_load(io.BytesIO(bulk_nquads()))
+    store.clear()
+    assert store.record_iris() == []
+    assert store.triple_count() == 0
     assert dump(store).strip() == b""

@@ -6,7 +6,7 @@ it too (DESIGN.md §8). One record is one named graph; every write of a record i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -14,6 +14,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from advocacy_ld.errors import RDFSyntaxError
 from advocacy_ld.store.terms import content_hash, graph_to_ntriples
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -84,6 +85,17 @@ class Store(Protocol):
         """How many triples all record graphs hold together."""
         ...
 
+    def bulk_load(self, nquads: BinaryIO) -> None:
+        """Add the N-Quads read from `nquads`, streamed in bounded pieces: the fast way to fill
+        an empty store (a restore, a large first load). Not atomic: when it fails, part of the
+        input may be stored (`clear` undoes it). A blank node used in one graph only stays one
+        node; malformed input raises `RDFSyntaxError` with its line."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every graph: how a failed `bulk_load` into an empty store is undone."""
+        ...
+
     def close(self) -> None:
         """Release the store (flush, unlock)."""
         ...
@@ -107,6 +119,39 @@ def replace_graph_ntriples_update(iri: str, ntriples: str) -> str:
     """The same, for a graph already written as N-Triples (valid SPARQL data as it stands)."""
     name = f"<{iri}>"
     return f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{ntriples}\n}} }}"
+
+
+def line_blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
+    """`stream` in blocks of about `size` bytes (more if one line is longer), each ending at a
+    line end: N-Quads put one statement on a line, with no raw line break inside a term
+    (https://www.w3.org/TR/n-quads/#sec-grammar), so every block parses on its own."""
+    buffer = bytearray()
+    scanned = 0
+    """How much of `buffer` is known to hold no line end."""
+    while chunk := stream.read(max(size - len(buffer), 1 << 16)):
+        buffer += chunk
+        if len(buffer) < size:
+            continue
+        cut = buffer.rfind(b"\n", scanned) + 1
+        if not cut:
+            scanned = len(buffer)
+            continue
+        yield bytes(memoryview(buffer)[:cut])
+        del buffer[:cut]
+        scanned = 0
+    if buffer:
+        yield bytes(buffer)
+
+
+def nquads_syntax_error(
+    error: SyntaxError, source: str = "N-Quads", first_line: int = 1
+) -> RDFSyntaxError:
+    """pyoxigraph's error for malformed N-Quads from `source`, located in the whole input when
+    the parser read a block of it starting at line `first_line`."""
+    message = str(error.msg) if error.msg else str(error)
+    reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
+    line = error.lineno + first_line - 1 if error.lineno is not None else None
+    return RDFSyntaxError(source, reason, line, error.offset)
 
 
 def put_if_changed(store: Store, iri: str, graph: Graph) -> bool:

@@ -33,6 +33,7 @@ from advocacy_ld.model.namespaces import bind_prefixes
 from advocacy_ld.store.base import (
     ExportFormat,
     QueryResult,
+    nquads_syntax_error,
     put_if_changed,
     replace_graph_update,
 )
@@ -61,8 +62,15 @@ ANY_ACCEPT = f"{RESULTS_ACCEPT}, {GRAPH_ACCEPT}"
 BATCH = 256
 """IRIs per `VALUES` block: one request for many graphs, bounded in size."""
 CONNECTIONS = 16
+BULK_REQUEST_BYTES = 4 * 1024 * 1024
+"""About how much N-Quads one bulk-load request carries (more when one graph with blank nodes
+is larger): small enough for any server's request limit and timeout."""
+SERIALIZE_EVERY = 2048
+"""Quads parsed before they are written out again for a request."""
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_MAY_HOLD_BLANK = (ox.BlankNode, ox.Triple)
+"""Terms that are, or may contain, a blank node (an RDF 1.2 triple term may)."""
 
 RemoteAnswer = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
@@ -174,6 +182,36 @@ class SparqlStore:
     def triple_count(self) -> int:
         rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
+
+    def bulk_load(self, nquads: BinaryIO) -> None:
+        """POST the quads to the graph store in requests of about `BULK_REQUEST_BYTES`.
+
+        Oxigraph server (and Fuseki) add N-Quads POSTed to the graph store URL without `?graph`
+        to the dataset. Each request is an RDF merge (Graph Store Protocol §5.5,
+        https://www.w3.org/TR/sparql11-http-rdf-update/#http-post), so the server gives its
+        blank nodes fresh identities: requests are cut so that a graph's blank nodes all go
+        in one (`_bulk_requests`).
+        """
+        try:
+            for body in _bulk_requests(ox.parse(nquads, ox.RdfFormat.N_QUADS)):
+                self._post_quads(body)
+        except SyntaxError as error:
+            raise nquads_syntax_error(error) from None
+
+    def _post_quads(self, body: bytes) -> None:
+        url = self.endpoints.graph_store
+        try:
+            response = self._client.post(
+                url, content=body, headers={"Content-Type": "application/n-quads"}
+            )
+        except httpx.HTTPError as error:
+            raise transport_failure("bulk loading", url, error) from None
+        if response.is_error:
+            raise status_failure("bulk loading", response)
+
+    def clear(self) -> None:
+        # SPARQL 1.1 Update §3.2.2: DROP ALL removes every graph, the default one included.
+        self.update("DROP ALL")
 
     # -- SPARQL ----------------------------------------------------------------------------
 
@@ -359,6 +397,50 @@ def parse_graph(media_type: str, body: IO[bytes] | bytes) -> Iterator[ox.Triple]
         )
     parsed: Iterator[ox.Triple] = ox.parse(body, rdf_format)
     return parsed
+
+
+def _bulk_requests(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
+    """The bodies of the bulk-load requests: cut, once `BULK_REQUEST_BYTES` are reached, where
+    a graph ends, or inside a graph before its first blank node, never after it (so a graph
+    named by a blank node is never cut). A graph's quads are expected together, as exports
+    write them; a blank node shared by two graphs could be split, a record's never is (its
+    blank nodes are its own)."""
+    body = bytearray()
+    pending: list[ox.Quad] = []
+    graph: object = None
+    joined = False
+    """The current graph has a blank node: it must end before the body is sent."""
+    for quad in quads:
+        if quad.graph_name != graph:
+            body += _nquads(pending)
+            pending.clear()
+            if len(body) >= BULK_REQUEST_BYTES:
+                yield bytes(body)
+                body.clear()
+            graph = quad.graph_name
+            joined = isinstance(graph, ox.BlankNode)
+        pending.append(quad)
+        joined = (
+            joined
+            or isinstance(quad.subject, _MAY_HOLD_BLANK)
+            or isinstance(quad.object, _MAY_HOLD_BLANK)
+        )
+        if len(pending) >= SERIALIZE_EVERY:
+            body += _nquads(pending)
+            pending.clear()
+            if not joined and len(body) >= BULK_REQUEST_BYTES:
+                yield bytes(body)
+                body.clear()
+    body += _nquads(pending)
+    if body:
+        yield bytes(body)
+
+
+def _nquads(quads: list[ox.Quad]) -> bytes:
+    if not quads:
+        return b""
+    data: bytes | None = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return data or b""
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
