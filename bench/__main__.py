@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import dataset as data
-from bench import servers
+from bench import scale, servers
 from bench.generator import StatementSize
 from bench.harvest import measure_harvests
 from bench.loadgen import LoadGenerator, LoadSettings, Measurement, wait_quiet
@@ -36,6 +36,8 @@ from bench.profile import profile_server
 from bench.report import (
     ADVOCACY,
     ADVOCACY_EVALUATED,
+    ADVOCACY_REMOTE,
+    ADVOCACY_REMOTE_EVALUATED,
     BARE_ASGI,
     MINIMAL,
     OXIGRAPH,
@@ -81,6 +83,17 @@ for _name in SPARQL_MEASUREMENTS:
     ]
 
 
+GOALS += [
+    Goal(GET_TURTLE, MINIMAL, None, ADVOCACY_REMOTE),
+    Goal(GET_JSONLD, MINIMAL, None, ADVOCACY_REMOTE),
+]
+for _name in SPARQL_MEASUREMENTS:
+    GOALS += [
+        Goal(_name, OXIGRAPH, None, ADVOCACY_REMOTE),
+        Goal(_name, OXIGRAPH, None, ADVOCACY_REMOTE_EVALUATED),
+    ]
+
+
 def say(message: str) -> None:
     print(message, flush=True)
 
@@ -88,7 +101,7 @@ def say(message: str) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     add = parser.add_argument
-    add("--statements", type=int, default=10_000, help="synthetic statements (default 10000)")
+    add("--statements", type=int, default=100_000, help="synthetic statements (default 100000)")
     add("--duration", type=float, default=10.0, help="seconds per measurement (default 10)")
     add("--warmup", type=float, default=2.0, help="seconds of discarded load before each")
     add("--connections", type=int, default=16, help="concurrent connections (default 16)")
@@ -101,14 +114,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--statement-size",
         type=StatementSize,
         choices=list(StatementSize),
-        default=StatementSize.FULL,
-        help="full (~280 triples, as the examples) or compact (~57: the scale goals' size)",
+        default=StatementSize.COMPACT,
+        help="compact (~57 triples, the scale goals' size; default) or full (~280, as examples)",
     )
     add(
         "--rdflib-statements",
         type=int,
-        default=None,
-        help="statements rdflib-endpoint loads (default: all); a subset is said in the output",
+        default=10_000,
+        help="statements rdflib-endpoint loads (default 10000; 0: all); a subset is said",
     )
     add("--rdflib-wait", type=float, default=1800.0, help="seconds to wait for rdflib to load")
     add("--repeat", type=int, default=1, help="measure each target N times, keep the median")
@@ -131,6 +144,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--reuse",
         action="store_true",
         help="reuse the data dir and Oxigraph store a previous run left in --work-dir",
+    )
+    add(
+        "--store-servers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also restore the archive into two Oxigraph servers and measure advocacy-ld on them",
     )
     add("--bench-venv", type=Path, default=REPO / "bench" / ".venv")
     return parser.parse_args(argv)
@@ -227,6 +246,84 @@ class Bench:
         self.rows.append(row)
         return row
 
+    def overheads(
+        self,
+        advocacy: servers.Server,
+        minimal: servers.Server,
+        paths: Sequence[str],
+        workload: dict[str, tuple[tuple[str, str], ...]],
+        raw: dict[str, float],
+    ) -> list[scale.Overhead]:
+        """Single-connection latency of each evaluated query and of the minimal app (the HTTP
+        floor); what advocacy-ld adds beyond them and raw pyoxigraph."""
+        args = self.args
+        settings = LoadSettings(1, 1, args.duration, args.warmup, args.timeout)
+        latency = LoadGenerator(self.processes, scale.fresh_dir(self.work / "latency"), settings)
+        wait_quiet(args.quiet_wait)
+        floor = latency.measure(minimal.base_url, resource_requests(paths, TURTLE))
+        say(f"  HTTP floor (minimal app, Turtle GET): {floor.mean_ms:.2f} ms")
+        overheads = []
+        endpoint = Endpoints().advocacy
+        for name, queries in workload.items():
+            requests = tuple(Request(sparql_get(endpoint, q), a, no_cache=True) for q, a in queries)
+            wait_quiet(args.quiet_wait)
+            measured = latency.measure(advocacy.base_url, requests, advocacy.pid)
+            overhead = scale.Overhead(name, measured.mean_ms, floor.mean_ms, raw[name])
+            say(overhead.line())
+            overheads.append(overhead)
+        return overheads
+
+    def store_server_pass(
+        self,
+        base_uri: str,
+        port: int,
+        paths: Sequence[str],
+        workload: dict[str, tuple[tuple[str, str], ...]],
+    ) -> scale.BulkLoad:
+        """The archive restored into two Oxigraph servers, advocacy-ld started on them (in
+        place of the embedded-store deployment), and the same requests measured again."""
+        say("== 7. the same deployment on two Oxigraph servers (remote store)")
+        work = self.work
+        archive_port, public_port = free_port(), free_port()
+        scale.start_store_server(
+            self.processes, self.tools, "store-archive", scale.fresh_dir(work / "store-archive"),
+            archive_port,
+        )  # fmt: skip
+        scale.start_store_server(
+            self.processes, self.tools, "store-public", scale.fresh_dir(work / "store-public"),
+            public_port,
+        )  # fmt: skip
+        stores = scale.store_server_env(archive_port, public_port)
+        data_dir = scale.fresh_dir(work / "store-server-data")
+        env = scale.deployment_env(data_dir, base_uri, stores)
+        archive = work / "archive.nq"
+        restore = scale.restore_archive(
+            self.processes, self.tools, archive, env, "restore-store-servers"
+        )
+        bulk = scale.BulkLoad(
+            scale.count_lines(archive), archive.stat().st_size, scale.Measured(0.0, 0.0), restore,
+            scale.public_quads(self.processes, self.tools, env),
+        )  # fmt: skip
+        for line in bulk.lines("two Oxigraph servers")[1:]:
+            say(line)
+        remote = servers.start_advocacy(
+            self.processes, self.tools, data_dir, base_uri, port, stores, "advocacy-ld-remote"
+        )
+        prefetch(remote.base_url, paths)
+        for name, accept in ((GET_TURTLE, TURTLE), (GET_JSONLD, JSON_LD)):
+            say(name)
+            requests = resource_requests(paths, accept)
+            self.measure(Target(name, ADVOCACY_REMOTE, remote.base_url, requests, remote.pid))
+        endpoint = Endpoints().advocacy
+        for name, queries in workload.items():
+            say(name)
+            for system, evaluated in ((ADVOCACY_REMOTE, False), (ADVOCACY_REMOTE_EVALUATED, True)):
+                requests = tuple(
+                    Request(sparql_get(endpoint, q), a, no_cache=evaluated) for q, a in queries
+                )
+                self.measure(Target(name, system, remote.base_url, requests, remote.pid))
+        return bulk
+
     def run(self) -> dict[str, Any]:
         args = self.args
         self.tools.check()
@@ -258,7 +355,7 @@ class Bench:
 
         rdflib_dump = built.dump
         rdflib_count = args.statements
-        if args.rdflib_statements is not None and args.rdflib_statements < args.statements:
+        if 0 < args.rdflib_statements < args.statements:
             keep = set(working)
             others = [iri for iri in built.statement_iris if iri not in keep]
             rng.shuffle(others)
@@ -268,7 +365,23 @@ class Bench:
             quads = data.subset_dump(built.dump, rdflib_dump, set(built.statement_iris) - keep)
             say(f"rdflib-endpoint gets a SUBSET: {rdflib_count} of {args.statements} statements "
                 f"(all authorities, every statement requested), {quads} quads")  # fmt: skip
-        say("== 2. servers on 127.0.0.1")
+        say("== 2. bulk load: the archive exported, then restored into a fresh data dir")
+        serve_dir = scale.fresh_dir(self.work / "restored")
+        bulk = scale.bulk_load(
+            self.processes,
+            self.tools,
+            scale.deployment_env(built.data_dir, base_uri),
+            scale.deployment_env(serve_dir, base_uri),
+            self.work,
+            "data-dir",
+        )
+        for line in bulk.lines("embedded store"):
+            say(line)
+        workload = sparql_queries(working, built.place_iris)
+        raw = scale.measure_raw(serve_dir / "public", workload, args.duration / 2)
+        say("raw pyoxigraph on the restored public store, in process (mean ms a query): "
+            + ", ".join(f"{name} {ms:.2f}" for name, ms in raw.items()))  # fmt: skip
+        say("== 3. servers on 127.0.0.1")
         rdflib_child = servers.start_rdflib(
             self.processes, self.tools, rdflib_dump, ports["rdflib"], REPO
         )
@@ -283,7 +396,7 @@ class Bench:
             self.processes, self.tools, self.work / "oxigraph", ports["oxigraph"]
         )
         advocacy = servers.start_advocacy(
-            self.processes, self.tools, built.data_dir, base_uri, ports["advocacy"]
+            self.processes, self.tools, serve_dir, base_uri, ports["advocacy"]
         )
         say(f"advocacy-ld at {advocacy.base_url}, oxigraph server at {oxigraph.base_url}")
         started = time.perf_counter()
@@ -309,7 +422,7 @@ class Bench:
         sparql = servers.wait_sparql_replica(advocacy)
         say(f"advocacy-ld SPARQL replica: {sparql.get('replica')}, {sparql.get('quads')} quads "
             f"loaded in {sparql.get('last_load_seconds')} s")  # fmt: skip
-        say(f"== 3. measurements: wrk, {args.connections} connections, {args.duration:g} s each "
+        say(f"== 4. measurements: wrk, {args.connections} connections, {args.duration:g} s each "
             f"after {args.warmup:g} s warm-up, {args.threads} thread(s)")  # fmt: skip
         endpoints = Endpoints()
         for name, accept in ((GET_TURTLE, TURTLE), (GET_JSONLD, JSON_LD)):
@@ -322,7 +435,7 @@ class Bench:
             self.measure(Target(name, OXIGRAPH, oxigraph.base_url, constructs, oxigraph.pid))
         say("harvest (records per second, beside the resource GET figures above)")
         harvests = measure_harvests(advocacy.base_url, say)
-        for name, queries in sparql_queries(working, built.place_iris).items():
+        for name, queries in workload.items():
             say(name)
             for system, server, endpoint in (
                 (ADVOCACY, advocacy, endpoints.advocacy),
@@ -338,11 +451,32 @@ class Bench:
                 if system == RDFLIB and rdflib_count < args.statements:
                     row.note += f"; SUBSET: {rdflib_count} of {args.statements} statements"
 
+        say("== 5. endpoint overhead: one connection, against raw pyoxigraph and the HTTP floor")
+        overheads = self.overheads(advocacy, minimal, paths, workload, raw)
+        say("== 6. a query over every public quad")
+        large = scale.large_answer(advocacy, bulk.public_quads)
+        say(large.line())
+        store_servers = None
+        if args.store_servers:
+            self.processes.stop(advocacy.child)
+            store_servers = self.store_server_pass(base_uri, ports["advocacy"], paths, workload)
+
         ratio_entries = ratios(self.rows, GOALS)
         print_summary(self.rows, ratio_entries, say)
         say("harvest:")
         for harvest in harvests:
             say(harvest.line())
+        say("bulk load (archive restore):")
+        for line in bulk.lines("embedded store"):
+            say(line)
+        if store_servers is not None:
+            for line in store_servers.lines("two Oxigraph servers"):
+                say(line)
+        say("endpoint overhead (single connection, evaluated queries):")
+        for overhead in overheads:
+            say(overhead.line())
+        say("large answer:")
+        say(large.line())
         profile: dict[str, list[str]] = {}
         missed = any(
             e["met"] is False for e in ratio_entries if e["measurement"].startswith("resource")
@@ -373,11 +507,27 @@ class Bench:
                 "first_get_ms": {k: round(v, 2) for k, v in first.items()},
                 "rdflib_parse": parsed,
             },
+            "scale": {
+                "bulk_load": bulk.to_json(),
+                "bulk_load_store_servers": store_servers.to_json() if store_servers else None,
+                "raw_pyoxigraph_ms": {k: round(v, 3) for k, v in raw.items()},
+                "overhead": [o.to_json() for o in overheads],
+                "large_answer": large.to_json(),
+            },
             "measurements": [r.to_json() for r in self.rows],
             "harvest": [h.to_json() for h in harvests],
             "ratios": ratio_entries,
             "profile": profile,
         }
+
+
+def _plain(value: object) -> object:
+    """An option's value as JSON holds it."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, StatementSize):
+        return value.value
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -401,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "started": started_at,
             "total_seconds": round(total, 1),
             "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
-            "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+            "options": {k: _plain(v) for k, v in vars(args).items()},
             **document,
         }
         write_json(args.results, document)

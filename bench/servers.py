@@ -18,6 +18,7 @@ import json
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -75,15 +76,26 @@ def _url(port: int) -> str:
 
 
 def start_advocacy(
-    processes: Processes, tools: Tools, data_dir: Path, base_uri: str, port: int
+    processes: Processes,
+    tools: Tools,
+    data_dir: Path,
+    base_uri: str,
+    port: int,
+    settings: Mapping[str, str] | None = None,
+    name: str = "advocacy-ld",
 ) -> Server:
+    """`advocacy-ld serve` over `data_dir`; `settings` adds ADVOCACY_LD_* variables (stores)."""
     child = processes.start(
-        "advocacy-ld",
+        name,
         [str(tools.advocacy_ld), "serve", "--host", HOST, "--port", str(port)],
-        env={"ADVOCACY_LD_DATA": str(data_dir), "ADVOCACY_LD_BASE_URI": base_uri},
+        env={
+            "ADVOCACY_LD_DATA": str(data_dir),
+            "ADVOCACY_LD_BASE_URI": base_uri,
+            **(settings or {}),
+        },
     )
-    wait_http(child, f"{_url(port)}/-/health", timeout=120)
-    return Server("advocacy-ld", _url(port), child)
+    wait_http(child, f"{_url(port)}/-/health", timeout=300)
+    return Server(name, _url(port), child)
 
 
 def wait_sparql_replica(server: Server, timeout: float = 600.0) -> dict[str, object]:
