@@ -230,8 +230,8 @@ def test_a_load_in_worker_processes_prints_and_exits_as_one_in_one_process(
 
 
 def test_load_starts_workers_by_default_only_for_enough_validation_work() -> None:
-    """Starting workers takes a second or so: a hundred small records stay in one process,
-    a hundred statements-sized ones go to one process per CPU."""
+    """Starting workers takes a second or so: a hundred small records, or a hundred
+    statement-sized ones, stay in one process; three hundred statements go to one per CPU."""
     from rdflib import Graph, Literal, URIRef
 
     from advocacy_ld.cli import _default_workers
@@ -239,15 +239,16 @@ def test_load_starts_workers_by_default_only_for_enough_validation_work() -> Non
     from advocacy_ld.records.ingest import default_processes
     from advocacy_ld.records.reading import RecordCandidate
 
-    def candidates(triples: int) -> list[RecordCandidate]:
+    def candidates(triples: int, count: int = 100) -> list[RecordCandidate]:
         graph = Graph()
         for n in range(triples):
             graph.add((URIRef("http://127.0.0.1:8000/id/org/x"), URIRef(f"urn:p:{n}"), Literal(n)))
         record = RecordId("http://127.0.0.1:8000/id/org/x", "org", "x")
-        return [RecordCandidate(record, graph, "x.ttl")] * 100
+        return [RecordCandidate(record, graph, "x.ttl")] * count
 
     assert _default_workers(candidates(5)) == 1
-    assert _default_workers(candidates(275)) == default_processes()
+    assert _default_workers(candidates(275)) == 1
+    assert _default_workers(candidates(275, 300)) == default_processes()
 
 
 def _canonical(nquads: str) -> list[str]:
