@@ -32,7 +32,7 @@ def export(env: dict[str, str]) -> str:
 
 
 def test_help_is_there_for_every_command() -> None:
-    for command in ([], ["validate"], ["load"], ["export"], ["query"], ["stats"]):
+    for command in ([], ["validate"], ["load"], ["export"], ["restore"], ["query"], ["stats"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.stdout
