@@ -6,11 +6,16 @@ CLI and the web layer can map it to an exit code or an HTTP status without parsi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from advocacy_ld.validation.report import ValidationReport
+
+
+_LOCATION = re.compile(r"line (\d+) column (\d+)")
+"""Where parsers that give no position attributes say it in their message."""
 
 
 class AdvocacyLDError(Exception):
@@ -37,6 +42,19 @@ class RDFSyntaxError(InputError):
         self.reason = reason
         self.location = SyntaxErrorLocation(line, column)
         super().__init__(self.describe())
+
+    @classmethod
+    def from_parser(cls, error: SyntaxError, source: str, first_line: int = 1) -> RDFSyntaxError:
+        """pyoxigraph's (or any parser's) error, keeping its reason and location; the line and
+        column come from the error or its message. `first_line`: the line of the whole input
+        the parsed text started at, when it was a block of it."""
+        message = str(error.msg) if error.msg else str(error)
+        line, column = error.lineno, error.offset
+        match = _LOCATION.search(message)
+        if line is None and match:
+            line, column = int(match.group(1)), int(match.group(2))
+        reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
+        return cls(source, reason, None if line is None else line + first_line - 1, column)
 
     def describe(self) -> str:
         """Render as `file:line:column: reason`, the form editors jump to."""

@@ -67,7 +67,6 @@ _OX_FORMATS = {
     RDFSyntax.RDF_XML: ox.RdfFormat.RDF_XML,
 }
 
-_LOCATION = re.compile(r"line (\d+) column (\d+)")
 _XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -104,7 +103,7 @@ def parse_triples(
         )
         triples = canonical_literals(quads)
     except SyntaxError as error:
-        located = _syntax_error(source, error)
+        located = RDFSyntaxError.from_parser(error, source)
         if located.location.line is None and syntax is RDFSyntax.RDF_XML:
             located = _locate_xml_error(data, source, located)
         raise located from None
@@ -138,14 +137,3 @@ def _locate_xml_error(data: bytes, source: str, error: RDFSyntaxError) -> RDFSyn
     except expat.ExpatError as xml_error:
         return RDFSyntaxError(source, error.reason, xml_error.lineno, xml_error.offset + 1)
     return error
-
-
-def _syntax_error(source: str, error: SyntaxError) -> RDFSyntaxError:
-    """Keep the parser's reason; take line and column from the error or its message."""
-    message = str(error.msg) if error.msg else str(error)
-    line, column = error.lineno, error.offset
-    match = _LOCATION.search(message)
-    if line is None and match:
-        line, column = int(match.group(1)), int(match.group(2))
-    reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
-    return RDFSyntaxError(source, reason, line, column)

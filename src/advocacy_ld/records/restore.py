@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from advocacy_ld.errors import (
     InputError,
     NotAnArchiveError,
+    RDFSyntaxError,
     RepositoryNotEmptyError,
     RestoreFailedError,
     StoreError,
@@ -36,7 +37,6 @@ from advocacy_ld.records.identity import RecordIdentifier
 from advocacy_ld.records.ledger import LEDGER, read_states, version_iri
 from advocacy_ld.settings import Settings
 from advocacy_ld.store import Store, open_store
-from advocacy_ld.store.base import nquads_syntax_error
 from advocacy_ld.store.endpoints import is_remote
 
 __all__ = [
@@ -135,7 +135,7 @@ def check_archive(source: ArchiveFile, ids: RecordIdentifier) -> ArchiveFacts:
                 elif graph == default:
                     outside += 1
     except SyntaxError as error:
-        raise nquads_syntax_error(error, source.name) from None
+        raise RDFSyntaxError.from_parser(error, source.name) from None
     except (OSError, EOFError, zlib.error) as error:
         raise InputError(f"{source.name}: cannot be read: {error}") from None
     if not records:

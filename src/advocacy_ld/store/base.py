@@ -14,7 +14,6 @@ from typing import BinaryIO, Protocol, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from advocacy_ld.errors import RDFSyntaxError
 from advocacy_ld.store.terms import content_hash, graph_to_ntriples
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -141,17 +140,6 @@ def line_blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
         scanned = 0
     if buffer:
         yield bytes(buffer)
-
-
-def nquads_syntax_error(
-    error: SyntaxError, source: str = "N-Quads", first_line: int = 1
-) -> RDFSyntaxError:
-    """pyoxigraph's error for malformed N-Quads from `source`, located in the whole input when
-    the parser read a block of it starting at line `first_line`."""
-    message = str(error.msg) if error.msg else str(error)
-    reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
-    line = error.lineno + first_line - 1 if error.lineno is not None else None
-    return RDFSyntaxError(source, reason, line, error.offset)
 
 
 def put_if_changed(store: Store, iri: str, graph: Graph) -> bool:

@@ -10,13 +10,12 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from advocacy_ld.errors import QueryError, StoreError
+from advocacy_ld.errors import QueryError, RDFSyntaxError, StoreError
 from advocacy_ld.model.namespaces import bind_prefixes
 from advocacy_ld.store.base import (
     ExportFormat,
     QueryResult,
     line_blocks,
-    nquads_syntax_error,
     put_if_changed,
     replace_graph_update,
 )
@@ -125,7 +124,7 @@ class OxigraphStore:
             try:
                 self._store.bulk_extend(ox.parse(block, ox.RdfFormat.N_QUADS))
             except SyntaxError as error:
-                raise nquads_syntax_error(error, first_line=first_line) from None
+                raise RDFSyntaxError.from_parser(error, "N-Quads", first_line) from None
             except OSError as error:
                 raise StoreError(f"bulk load failed: {error}") from None
             first_line += block.count(b"\n")

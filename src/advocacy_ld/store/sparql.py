@@ -28,12 +28,11 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from advocacy_ld.errors import QueryError, StoreError
+from advocacy_ld.errors import QueryError, RDFSyntaxError, StoreError
 from advocacy_ld.model.namespaces import bind_prefixes
 from advocacy_ld.store.base import (
     ExportFormat,
     QueryResult,
-    nquads_syntax_error,
     put_if_changed,
     replace_graph_update,
 )
@@ -196,7 +195,7 @@ class SparqlStore:
             for body in _bulk_requests(ox.parse(nquads, ox.RdfFormat.N_QUADS)):
                 self._post_quads(body)
         except SyntaxError as error:
-            raise nquads_syntax_error(error) from None
+            raise RDFSyntaxError.from_parser(error, "N-Quads") from None
 
     def _post_quads(self, body: bytes) -> None:
         url = self.endpoints.graph_store
