@@ -219,6 +219,48 @@ def test_a_gzip_archive_restores_the_same(
         restored.close()
 
 
+def other_spellings(nquads: bytes, comment_graph: str) -> bytes:
+    """The same quads written as N-Quads allows but the export does not: comments (one
+    ending in a graph IRI), a tab before the graph, CRLF line ends, no space before the `.`,
+    an escaped character in the graph IRI, and blank lines."""
+    spelled = [b"# an archive export, written by hand\n", b"\n"]
+    for number, line in enumerate(nquads.splitlines()):
+        start = line.rfind(b"<")
+        statement, graph = line[:start], line[start:-2]
+        match number % 5:
+            case 0:
+                spelled.append(line + f" # see <{comment_graph}> .\n".encode())
+            case 1:
+                spelled.append(statement[:-1] + b"\t" + graph + b" .\n")
+            case 2:
+                spelled.append(line + b"\r\n")
+            case 3:
+                spelled.append(statement + graph + b".\n")
+            case _:
+                spelled.append(statement + graph.replace(b"<h", b"<\\u0068", 1) + b" .\n")
+        spelled.append(b"   \n" if number % 7 == 0 else b"")
+    return b"".join(spelled)
+
+
+def test_an_archive_spelled_otherwise_restores_the_same_public_dataset(
+    source: Source, deployment: Deployment, tmp_path: Path
+) -> None:
+    """The public rebuild renames the lines the export writes as bytes, and parses any other."""
+    respelled = tmp_path / "respelled.nq"
+    written = source.archive.path.read_bytes()
+    respelled.write_bytes(other_spellings(written, f"{PUBLISHED.iri}/versions/3"))
+    target = deployment("restored")
+    summary = restore_into(target, ArchiveFile(respelled, str(respelled)))
+    restored = open_repository(target)
+    try:
+        assert canonical(dump(restored.archive)) == canonical(written)
+        public = dump(restored.public)
+        assert canonical(public) == canonical(dump(source.repository.public))
+        assert summary.public_quads == len(canonical(public))
+    finally:
+        restored.close()
+
+
 def test_a_repository_that_holds_anything_is_refused(source: Source) -> None:
     before = dump(source.repository.archive), dump(source.repository.public)
     source.repository.close()  # the embedded stores are opened by one process at a time
