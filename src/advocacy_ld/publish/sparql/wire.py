@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 _LENGTH = struct.Struct(">Q")
+READ_BYTES = 1 << 20
+"""As much as a widened pipe holds (`pool.PIPE_BYTES`): a whole answer in one read."""
 
 
 class DeadlineReached(Exception):  # noqa: N818 - a condition, not a failure of the reader
@@ -77,7 +79,7 @@ async def read_frame_async(fd: int, deadline: float) -> tuple[dict[str, Any], by
     reader = FrameReader()
     while True:
         try:
-            chunk = os.read(fd, 1 << 16)
+            chunk = os.read(fd, READ_BYTES)
         except BlockingIOError:
             await _ready(loop.add_reader, loop.remove_reader, fd, deadline)
             continue
