@@ -17,7 +17,7 @@ from advocacy_ld.records.repository import Repository, open_repository
 from advocacy_ld.settings import Settings
 from advocacy_ld.web import api, dataset, feeds, home, model_routes, oai, resources, sparql, system
 from advocacy_ld.web.api_docs import install_api_docs
-from advocacy_ld.web.fast_path import CachedResourceMiddleware
+from advocacy_ld.web.fast_path import CachedResourceMiddleware, SparqlQueryMiddleware
 from advocacy_ld.web.freshness import CATCH_UP, CatchUp, CatchUpMiddleware
 from advocacy_ld.web.head import HeadAsGetMiddleware
 from advocacy_ld.web.limits import BodySizeLimitMiddleware
@@ -61,6 +61,7 @@ def create_app(settings: Settings, repository: Repository | None = None) -> Fast
     # Inside CORS, so a 413 still carries the CORS headers a browser needs to read it.
     # Innermost first: the cache fast path sits inside CORS, HEAD handling and the body limit.
     app.add_middleware(CachedResourceMiddleware)
+    app.add_middleware(SparqlQueryMiddleware)
     app.add_middleware(CatchUpMiddleware)  # before any answer, even from the cache
     app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(

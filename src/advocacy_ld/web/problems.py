@@ -32,6 +32,12 @@ class Problem(Exception):  # noqa: N818 - RFC 9457's name for it
         self.headers = headers or {}
         self.extensions = extensions
 
+    def response(self, path: str) -> JSONResponse:
+        """The problem document answering a request for `path`."""
+        return problem_response(
+            self.status, self.detail, path, self.kind, self.headers, **self.extensions
+        )
+
 
 def problem_response(
     status: int,
@@ -59,10 +65,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, Problem)
-        return problem_response(
-            error.status, error.detail, request.url.path, error.kind, error.headers,
-            **error.extensions,
-        )  # fmt: skip
+        return error.response(request.url.path)
 
     async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
