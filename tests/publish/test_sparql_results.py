@@ -14,7 +14,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from advocacy_ld.publish.sparql.evaluate import evaluate, turtle_triple_count
+from advocacy_ld.publish.sparql.evaluate import _JsonRowSink, evaluate, turtle_triple_count
 from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
 from advocacy_ld.publish.sparql.job import DatasetSpec, OutcomeStatus, QueryJob, ResultKind
 
@@ -180,3 +180,87 @@ def test_turtle_answers_are_cut_at_exactly_the_cap(
         for q in parsed
         if isinstance(q.object, ox.BlankNode)
     }
+
+
+class CountingStore:
+    """The real store, counting evaluations: a JSON answer cut natively takes one."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.queries = 0
+
+    def query(self, query: str, **options: object) -> object:
+        self.queries += 1
+        return self.store.query(query, **options)  # type: ignore[arg-type]
+
+
+# Values holding what separates rows in SPARQL JSON, and one long enough (9 KB) that rows
+# straddle the writer's buffer edges.
+BRACING = ["},{", '},{"o":{"type":"', "]}}", '"bindings":[{"', "\\},{", "x" * 9000 + "},{"]
+ROWS = 300
+
+
+@pytest.fixture(scope="module")
+def bracing() -> ox.Store:
+    store = ox.Store()
+    graph = _node("g")
+    for i in range(ROWS):
+        text = BRACING[i % len(BRACING)] + str(i)
+        store.add(ox.Quad(_node(f"s{i:03d}"), _node("p"), ox.Literal(text), graph))
+    store.add(ox.Quad(_node("odd"), _node("q"), ox.Literal("a {} in a value"), graph))
+    return store
+
+
+SPO = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
+
+
+def _json_rows(body: bytes) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = json.loads(body)["results"]["bindings"]
+    return rows
+
+
+@pytest.mark.parametrize("cap", [1, 2, 7, 150, ROWS - 1, ROWS, ROWS + 1, 10_000])
+def test_json_answers_are_cut_natively_at_exactly_the_cap(bracing: ox.Store, cap: int) -> None:
+    """Written by pyoxigraph and cut where a row starts, in one evaluation, whatever the
+    values hold; the same rows, in order, as the whole answer."""
+    counting = CountingStore(bracing)
+    outcome = evaluate(counting, _job(ResultFormat.JSON, cap=cap, query=SPO))  # type: ignore[arg-type]
+    direct = bracing.query(SPO, use_default_graph_as_union=True)
+    whole = _json_rows(direct.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    assert counting.queries == 1
+    assert outcome.rows == min(cap, ROWS)
+    assert outcome.truncated is (cap < ROWS)
+    assert _json_rows(outcome.body) == whole[:cap]
+
+
+@pytest.mark.parametrize(
+    ("query", "rows"),
+    [
+        ("SELECT ?s ?o WHERE { ?s ?p ?o }", ROWS + 1),  # a value holds `{}`
+        ("SELECT ?x WHERE { ?s ?p ?o }", ROWS + 1),  # every row binds nothing: `{}`
+        ("SELECT ?o WHERE { ?s <http://example.org/none> ?o }", 0),
+    ],
+)
+@pytest.mark.parametrize("cap", [3, 10_000])
+def test_json_answers_with_rows_it_cannot_tell_apart_are_counted_exactly(
+    bracing: ox.Store, query: str, rows: int, cap: int
+) -> None:
+    counting = CountingStore(bracing)
+    outcome = evaluate(counting, _job(ResultFormat.JSON, cap=cap, query=query))  # type: ignore[arg-type]
+    assert outcome.status is OutcomeStatus.OK
+    assert outcome.rows == min(cap, rows)
+    assert outcome.truncated is (cap < rows)
+    assert len(_json_rows(outcome.body)) == min(cap, rows)
+    assert counting.queries == (1 if rows == 0 else 2)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7, 8192])
+def test_rows_are_counted_whatever_the_writes_cut(bracing: ox.Store, size: int) -> None:
+    """pyoxigraph writes through a buffer; a row's start may be cut between two writes."""
+    direct = bracing.query(SPO, use_default_graph_as_union=True)
+    body = direct.serialize(format=ox.QueryResultsFormat.JSON) or b""
+    sink = _JsonRowSink(10 * ROWS)
+    for start in range(0, len(body), size):
+        sink.write(body[start : start + size])
+    assert sink.boundaries == ROWS - 1  # the first row follows `[`
+    assert bytes(sink.data) == body

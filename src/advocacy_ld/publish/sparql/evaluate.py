@@ -35,12 +35,17 @@ def evaluate(store: ox.Store, job: QueryJob) -> Outcome:
     """Parse, evaluate and serialize `job.query`; the answer or the reason there is none."""
     try:
         result = store.query(job.query, **job.dataset.query_options())
+        native: Outcome | None = None
         if isinstance(result, ox.QueryTriples) and job.graph_format is GraphFormat.TURTLE:
-            outcome = _native_turtle(result, job)
-            if outcome is not None:
-                return outcome
-            # Over the cap: evaluated again, to be cut at exactly the cap.
-            result = store.query(job.query, **job.dataset.query_options())
+            native = _native_turtle(result, job)
+        elif isinstance(result, ox.QuerySolutions) and job.result_format is ResultFormat.JSON:
+            native = _native_json(result, job)
+        else:
+            return serialize_result(result, job)
+        if native is not None:
+            return native
+        # Not cut natively (over the cap, or rows it cannot tell apart): evaluated again.
+        result = store.query(job.query, **job.dataset.query_options())
     except SyntaxError as error:
         return Outcome(OutcomeStatus.SYNTAX_ERROR, message=str(error))
     except (OSError, ValueError, RuntimeError) as error:
@@ -171,14 +176,78 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob) -> Outcome:
         solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
         assert isinstance(solutions, ox.QuerySolutions)
         body = solutions.serialize(format=job.result_format.oxigraph) or b""
+    return _solutions_outcome(body, job.result_format, rows, truncated)
+
+
+def _solutions_outcome(body: bytes, fmt: ResultFormat, rows: int, truncated: bool) -> Outcome:
     return Outcome(
-        OutcomeStatus.OK,
-        ResultKind.SOLUTIONS,
-        body,
-        job.result_format.content_type,
-        rows=rows,
+        OutcomeStatus.OK, ResultKind.SOLUTIONS, body, fmt.content_type, rows=rows,
         truncated=truncated,
-    )
+    )  # fmt: skip
+
+
+# Where a solution that binds a variable follows another in pyoxigraph's SPARQL JSON:
+# `},{"name":…`. Inside a string a raw `"` only ends it, and a name, not `,` `}` `:` or `]`,
+# follows here, so no string content matches (Results JSON §3.2).
+_NEXT_ROW = re.compile(rb'\},\{"[^,}:\]]')
+_FIRST_ROW = b'"bindings":[{"'
+_END = b"]}}"
+"""What closes the bindings, the results and the document, as pyoxigraph writes them."""
+
+
+class _JsonRowSink(io.RawIOBase):
+    """Keeps SPARQL JSON as pyoxigraph writes it, counting where rows start, and stops the
+    writer once row `cap + 1` has started."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+        self.data = bytearray()
+        self.boundaries = 0
+        self.cut_at: int | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        # A match is five bytes: one starting in the last four was not whole before.
+        start = max(len(self.data) - 4, 0)
+        self.data += chunk
+        found = len(_NEXT_ROW.findall(self.data, start))
+        if self.boundaries + found >= self.cap:
+            for match in _NEXT_ROW.finditer(self.data, start):
+                self.boundaries += 1
+                if self.boundaries == self.cap:
+                    self.cut_at = match.start() + 1  # after the cap-th row's `}`
+                    raise _RowCapReached
+        self.boundaries += found
+        return len(chunk)
+
+
+def _native_json(result: ox.QuerySolutions, job: QueryJob) -> Outcome | None:
+    """SPARQL JSON written by pyoxigraph straight from the evaluation and cut after
+    `job.row_cap` rows, with no TSV written and read back first (~1.6 ms of 30 for a
+    1,720-row answer, measured).
+
+    Rows are told apart by `_NEXT_ROW`, which only finds rows that bind something; so where
+    `{}` occurs (an empty row, or those characters in a value) None is returned and the
+    caller takes the slower way, which counts rows exactly.
+    """
+    if job.row_cap < 1:
+        return None
+    sink = _JsonRowSink(job.row_cap)
+    with contextlib.suppress(_RowCapReached):
+        result.serialize(cast("IO[bytes]", sink), format=ox.QueryResultsFormat.JSON)
+    data = sink.data
+    if sink.cut_at is not None:
+        if b"{}" in data[: sink.cut_at]:
+            return None
+        body = bytes(data[: sink.cut_at]) + _END
+        return _solutions_outcome(body, ResultFormat.JSON, job.row_cap, truncated=True)
+    if b"{}" in data or not data.endswith(_END):
+        return None
+    rows = sink.boundaries + (1 if _FIRST_ROW in data else 0)
+    return _solutions_outcome(bytes(data), ResultFormat.JSON, rows, truncated=False)
 
 
 def _write_ntriples(result: Triples, out: IO[bytes]) -> None:
