@@ -188,12 +188,24 @@ def raw_query_ms(store: ox.Store, queries: Sequence[tuple[str, str]], seconds: f
     return 1000 * statistics.mean(timings)
 
 
+def current_checkpoint(data_dir: Path) -> Path:
+    """The newest checkpoint of the public store a running server's SPARQL workers read
+    (`sparql-snapshots/{pid}-{token}/{n}`): hard links to immutable files, safe to open from
+    another process while the server runs."""
+    found = sorted(
+        (path for path in (data_dir / "sparql-snapshots").glob("*/*") if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+    )
+    if not found:
+        raise RuntimeError(f"no SPARQL checkpoint under {data_dir}: has the server answered?")
+    return found[-1]
+
+
 def measure_raw(
-    public_store: Path, workload: Mapping[str, Sequence[tuple[str, str]]], seconds: float
+    store_path: Path, workload: Mapping[str, Sequence[tuple[str, str]]], seconds: float
 ) -> dict[str, float]:
-    """`raw_query_ms` of each SPARQL measurement, on the deployment's own public store (opened
-    read-only while no server holds it)."""
-    store = ox.Store.read_only(str(public_store))
+    """`raw_query_ms` of each SPARQL measurement, on a store opened read-only."""
+    store = ox.Store.read_only(str(store_path))
     try:
         return {name: raw_query_ms(store, queries, seconds) for name, queries in workload.items()}
     finally:

@@ -234,9 +234,7 @@ def rebuild_public(
     into Python terms ~5, renaming the lines ~2 (`_RenamedGraphs`).
     """
     states = [s for s in read_states(archive, ids).values() if s.is_public]
-    copied = _RenamedGraphs(
-        {version_iri(s.id.iri, s.version): s.id.iri for s in states},
-    )
+    copied = _RenamedGraphs({version_iri(s.id.iri, s.version): s.id.iri for s in states})
     with source.open() as stream:
         blocks = copied.blocks(line_blocks(stream, _FILTER_BLOCK_BYTES))
         public.bulk_load(cast(BinaryIO, io.BufferedReader(_BlockReader(blocks), 1 << 20)))

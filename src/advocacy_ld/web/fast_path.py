@@ -59,8 +59,9 @@ class CachedResourceMiddleware:
 
 class SparqlQueryMiddleware:
     """Runs GET and POST `/sparql` (the route's function, `web.sparql.sparql`) without
-    FastAPI's routing and dependency injection: measured at 100,000 statements, they were
-    ~40% of the server's CPU for a query. The route stays, for the API description."""
+    FastAPI's routing and dependency injection (measured at 100,000 statements: a
+    one-statement CONSTRUCT's overhead went from 0.78 to 0.59 ms). The route stays, for the
+    API description and the other methods."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -37,7 +37,6 @@ from advocacy_ld.publish.sparql.wire import (
 WORKER_COMMAND = (sys.executable, "-m", "advocacy_ld.publish.sparql.worker")
 PIPE_BYTES = 1 << 20
 """Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)."""
-_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # fcntl(2); named in Python 3.10+ on Linux
 log = logging.getLogger(__name__)
 
 
@@ -109,7 +108,7 @@ def widen_pipe(fd: int) -> None:
     worker writes it in one go instead of waiting for the server to read each 64 KiB (measured:
     ~1 ms for a 500 KB answer). Where the system refuses, the pipe stays as it was."""
     with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, _F_SETPIPE_SZ, PIPE_BYTES)
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # fcntl(2)
 
 
 class ProcessPool:
