@@ -22,8 +22,9 @@ from advocacy_ld.publish.sparql.engine import ProcessEngine, open_engine
 from advocacy_ld.publish.sparql.errors import DeadlineExceededError, EngineBusyError
 from advocacy_ld.publish.sparql.formats import GraphFormat, ResultFormat
 from advocacy_ld.publish.sparql.job import DatasetSpec, QueryJob
-from advocacy_ld.publish.sparql.pool import PIPE_BYTES, WorkerProcess
+from advocacy_ld.publish.sparql.pool import WorkerProcess
 from advocacy_ld.publish.sparql.snapshots import Snapshots
+from advocacy_ld.publish.sparql.wire import PIPE_BYTES
 from advocacy_ld.store.oxigraph import OxigraphStore
 
 from ..sparql_support import RUNAWAY

@@ -35,7 +35,7 @@ def evaluate(store: ox.Store, job: QueryJob) -> Outcome:
     """Parse, evaluate and serialize `job.query`; the answer or the reason there is none."""
     try:
         result = store.query(job.query, **job.dataset.query_options())
-        native: Outcome | None = None
+        native: Outcome | None
         if isinstance(result, ox.QueryTriples) and job.graph_format is GraphFormat.TURTLE:
             native = _native_turtle(result, job)
         elif isinstance(result, ox.QuerySolutions) and job.result_format is ResultFormat.JSON:

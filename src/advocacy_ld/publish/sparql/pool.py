@@ -27,6 +27,7 @@ from advocacy_ld.publish.sparql.errors import (
 )
 from advocacy_ld.publish.sparql.job import Outcome, QueryJob
 from advocacy_ld.publish.sparql.wire import (
+    PIPE_BYTES,
     DeadlineReached,
     InputClosed,
     PipeClosed,
@@ -35,8 +36,6 @@ from advocacy_ld.publish.sparql.wire import (
 )
 
 WORKER_COMMAND = (sys.executable, "-m", "advocacy_ld.publish.sparql.worker")
-PIPE_BYTES = 1 << 20
-"""Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)."""
 log = logging.getLogger(__name__)
 
 

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 _LENGTH = struct.Struct(">Q")
-READ_BYTES = 1 << 20
-"""As much as a widened pipe holds (`pool.PIPE_BYTES`): a whole answer in one read."""
+PIPE_BYTES = 1 << 20
+"""What a worker's answer pipe is widened to hold (`pool.widen_pipe`), and so what one read
+takes: Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)."""
 
 
 class DeadlineReached(Exception):  # noqa: N818 - a condition, not a failure of the reader
@@ -79,7 +80,7 @@ async def read_frame_async(fd: int, deadline: float) -> tuple[dict[str, Any], by
     reader = FrameReader()
     while True:
         try:
-            chunk = os.read(fd, READ_BYTES)
+            chunk = os.read(fd, PIPE_BYTES)
         except BlockingIOError:
             await _ready(loop.add_reader, loop.remove_reader, fd, deadline)
             continue
